@@ -1,0 +1,46 @@
+// cli/command.h — subcommand registry for the `mie` binary.
+//
+// Each src/cli/cmd_<name>.cpp declares its options once (CLI11: name, help text, default) and
+// registers itself:
+//
+//   namespace {
+//   struct Opts { std::string gold; bool json = false; };
+//   mie::cli::Registrar reg("eval", "Score predictions with the benchmarks' official metrics",
+//       [](CLI::App& app) {
+//         auto o = std::make_shared<Opts>();
+//         app.add_option("--gold", o->gold, "Gold file")->required();
+//         app.add_flag("--json", o->json, "Print one JSON object");
+//         return [o]() -> int { /* run */ return 0; };
+//       });
+//   }
+//
+// Results go to stdout, logs and progress to stderr. A mie::Error thrown by the action is
+// printed as "mie <cmd>: <what>" and the process exits with status 2.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mie::cli {
+
+using Action = std::function<int()>;
+using Setup = std::function<Action(CLI::App&)>;
+
+struct Command {
+  std::string name;
+  std::string help;
+  Setup setup;
+};
+
+std::vector<Command>& registry();
+
+struct Registrar {
+  Registrar(std::string name, std::string help, Setup setup) {
+    registry().push_back({std::move(name), std::move(help), std::move(setup)});
+  }
+};
+
+}  // namespace mie::cli

@@ -1,5 +1,5 @@
 # mie_module(NAME DEPS ...): builds mie_NAME from src/mie/NAME/*.cpp and, when tests are on,
-# mie_NAME_tests from src/mie/NAME/*_test.cpp, registered in CTest with label NAME.
+# mie_NAME_tests from src/mie/NAME/*_test.cpp, registered in CTest with label unit-NAME.
 set(MIE_ALL_MODULES "" CACHE INTERNAL "")
 function(mie_module name)
   cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
@@ -23,6 +23,7 @@ function(mie_module name)
     add_executable(mie_${name}_tests ${tests})
     target_link_libraries(mie_${name}_tests PRIVATE mie_${name} GTest::gtest_main)
     include(GoogleTest)
-    gtest_discover_tests(mie_${name}_tests PROPERTIES LABELS "unit;${name}" DISCOVERY_TIMEOUT 60)
+    # One label per test: "unit-<module>" (ctest -L unit, ctest -L unit-io); names are prefixed "<module>.".
+    gtest_discover_tests(mie_${name}_tests TEST_PREFIX "${name}." PROPERTIES LABELS "unit-${name}" DISCOVERY_TIMEOUT 120)
   endif()
 endfunction()

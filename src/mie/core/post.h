@@ -66,6 +66,7 @@ struct Post {
   std::vector<Relation> relations;
   std::string caption;                  // optional context (image caption)
   std::string knowledge;                // optional context (LLM-written knowledge)
+  std::string text;                     // raw input text when tokens are not given yet ("" otherwise)
   bool operator==(const Post&) const = default;
 };
 

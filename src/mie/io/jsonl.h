@@ -10,7 +10,12 @@
 //   mie::io::write_jsonl_line(std::cout, post);
 //
 // Field names are a public contract: extend, never rename. Input posts may instead carry
-// "text" (whitespace-tokenised later by the caller), "caption" and "knowledge".
+// "text" (whitespace-tokenised later by the caller; Post::tokens stays empty and Post::text keeps
+// it), "caption" and "knowledge". Only "id" is required; everything else defaults (no image,
+// no entities, type "", fine_type "", score 1, groundable = !boxes.empty(), region -1).
+// Entity spans must lie within the tokens when tokens are given. "text" is written only when it
+// is non-empty, "caption"/"knowledge" likewise. Blank lines are skipped.
+// Errors: invalid JSON or wrong field types throw mie::ParseError(file, line, ...).
 // Thread safety: free functions.
 #pragma once
 

@@ -5,7 +5,17 @@
 //   mie::io::VinvlRegions r = mie::io::read_vinvl("../shared/data/samples/70560.jpg.npz");
 //
 // The .npz is a zip (stored or deflated) of .npy files, read with libzip and a real .npy header
-// parser (dtype, fortran_order, shape). Thread safety: free functions.
+// parser (format versions 1, 2 and 3; dtype, fortran_order, shape). Supported dtypes: little-endian
+// or byte-order-free bool/int/uint/float of 1, 2, 4, 8 bytes ('|b1' '|u1' '|i1' '<i2' '<u2' '<f2'
+// '<i4' '<u4' '<f4' '<i8' '<u8' '<f8'), '<U<n>' (UTF-32) and '|S<n>' strings. Object arrays
+// ('|O', pickled) and big-endian data are rejected with a clear mie::Error, as are Fortran-order
+// arrays with more than one dimension. Every failure (not a zip, truncated or corrupt member, bad
+// header, data shorter than the shape needs) throws mie::Error naming the file (and the member);
+// nothing is read out of bounds.
+// read_vinvl checks the VinVL layout: bounding_boxes (N,4), scores (N,), objects (N,), optional
+// attr_obj (N,) and box_features (N,D); scalars image_h/image_w. Boxes are re-sorted by score
+// (descending, stable) when the file is not already sorted.
+// Thread safety: free functions.
 #pragma once
 
 #include <cstdint>

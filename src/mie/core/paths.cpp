@@ -31,4 +31,6 @@ std::string assets_dir() {
 
 std::string models_dir() { return env_or("MIE_MODELS", source_dir() + "/models"); }
 
+std::string cache_dir() { return env_or("MIE_CACHE", source_dir() + "/.cache"); }
+
 }  // namespace mie

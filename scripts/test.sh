@@ -3,6 +3,9 @@
 # every CTest test (unit, e2e). Extra arguments go to ctest, e.g. `scripts/test.sh -L text` or
 # `scripts/test.sh -LE e2e`.
 set -euo pipefail
+# torch/OpenMP threads sleep instead of spinning while idle (2 spinning threads on 2 busy cores
+# made training ~12x slower).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"
 BUILD="${MIE_BUILD_DIR:-$ROOT/build}"

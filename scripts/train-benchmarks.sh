@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Trains the three MNER benchmark models with the exact settings used for docs/RESULTS.md and
+# records their dev scores. Each model trains on its own train split only.
+#
+#   scripts/train-benchmarks.sh                 # every model below
+#   scripts/train-benchmarks.sh gmner           # only the named ones (setup.sh trains the default
+#                                               # model models/gmner.mie this way when it is absent)
+#
+# Environment: MIE (binary, default build/mie), MIE_DATA, MIE_MODELS (default ./models), SEED,
+# THREADS, GLOVE (default .cache/glove100.bin).
+#
+# Writes models/gmner.mie, models/twitter2015.mie, models/twitter2017.mie (and the
+# knowledge-context GMNER variant models/gmner-know.mie), models/fmnerg.mie and models/fmnerg-know.mie
+# (NER + FMNERG fine typing) plus models/ner-results.jsonl:
+# one JSON line per model with the command, date, dev P/R/F1 (mie eval) and wall time.
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+MIE=${MIE:-$SRC/build/mie}
+GLOVE=${GLOVE:-${MIE_CACHE:-$SRC/.cache}/glove100.bin}
+WANT=" $* "
+want() { [[ "$WANT" == "  " || "$WANT" == *" $1 "* ]]; }
+DATA=${MIE_DATA:-$SRC/../shared/data}
+OUT=${MIE_MODELS:-$SRC/models}
+SEED=${SEED:-1}
+THREADS=${THREADS:-2}
+# Under CPU contention OpenMP's busy waiting makes 2 threads slower than 1; passive waiting avoids it.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+mkdir -p "$OUT"
+RESULTS="$OUT/ner-results.jsonl"
+
+train() {  # name train dev [extra args...]
+  local name=$1 train=$2 dev=$3
+  shift 3
+  local cmd=("$MIE" train ner --train "$train" --dev "$dev" --seed "$SEED" --threads "$THREADS" --max-minutes 14 -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
+  echo "== $name: ${cmd[*]}" >&2
+  local t0=$(date +%s)
+  local summary
+  summary=$("${cmd[@]}")
+  local t1=$(date +%s)
+  # Re-score the written model with the eval module on the dev file (prediction from scratch).
+  local ctx=()
+  [[ " $* " == *" --knowledge "* ]] && ctx+=(--knowledge "$(echo "$*" | sed 's/.*--knowledge \([^ ]*\).*/\1/')")
+  [[ " $* " == *" --caption "* ]] && ctx+=(--caption "$(echo "$*" | sed 's/.*--caption \([^ ]*\).*/\1/')")
+  "$MIE" predict --model "$OUT/$name.mie" --input "$dev" --format conll "${ctx[@]}" > "$OUT/$name.dev.pred.conll"
+  local ev
+  ev=$("$MIE" eval --task mner --gold "$dev" --pred "$OUT/$name.dev.pred.conll" --json)
+  printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"train":%s,"eval":%s}\n' \
+    "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $((t1 - t0)) "$summary" "$ev" >> "$RESULTS"
+  echo "$summary" >&2
+}
+
+want gmner && train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt"
+want twitter2015 && train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt"
+want twitter2017 && train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt"
+want gmner-know && train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+# FMNERG = the GMNER NER stage (FMNERG's 8 coarse types map onto GMNER's 4 with identical spans, see
+# io/fmnerg.h) + the fine typing stage trained on FMNERG train (typing/typer.h). `mie train fine`
+# scores the dev split on gold spans and end to end (NER spans + fine types) and picks the
+# coarse mode; its JSON summary goes to models/fine-results.jsonl.
+fine() {  # name base [extra args...]
+  local name=$1 base=$2
+  shift 2
+  local cmd=("$MIE" train fine --train "$DATA/fmnerg/train.txt" --dev "$DATA/fmnerg/dev.txt" --base "$OUT/$base.mie"
+             --caption "$DATA/aux/captions-blip2.jsonl" --tau 0.3 --seed "$SEED" --threads "$THREADS" --epochs 8 --patience 2
+             -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
+  echo "== $name: ${cmd[*]}" >&2
+  local t0=$(date +%s) summary
+  summary=$("${cmd[@]}")
+  printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"summary":%s}\n' \
+    "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/fine-results.jsonl"
+}
+want fmnerg && fine fmnerg gmner
+want fmnerg-know && fine fmnerg-know gmner-know --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+# MNRE v2: relation classifier trained on MNRE train only; val picks the epoch (--select-best) and
+# is scored by `mie eval --task mre` on the written model's predictions.
+rel() {  # name [extra args...]
+  local name=$1
+  shift
+  local cmd=("$MIE" train rel --train "$DATA/mnre/train.txt" --dev "$DATA/mnre/val.txt" --seed "$SEED" --threads "$THREADS"
+             --select-best -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
+  echo "== $name: ${cmd[*]}" >&2
+  local t0=$(date +%s) summary
+  summary=$("${cmd[@]}")
+  printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"summary":%s}\n' \
+    "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/rel-results.jsonl"
+  "$MIE" predict-rel --model "$OUT/$name.mie" --input "$DATA/mnre/val.txt" > "$OUT/$name.val.pred.jsonl"
+  "$MIE" eval --task mre --gold "$DATA/mnre/val.txt" --pred "$OUT/$name.val.pred.jsonl" --json >> "$OUT/rel-results.jsonl"
+}
+want mnre && rel mnre
+echo "results appended to $OUT/{ner,fine,rel}-results.jsonl" >&2

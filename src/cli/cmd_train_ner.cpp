@@ -1,0 +1,100 @@
+// `mie train ner`: trains the BiLSTM-CRF entity tagger and writes a model file.
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "cli/train_registry.h"
+#include "mie/core/error.h"
+#include "mie/core/model_file.h"
+#include "mie/io/conll.h"
+#include "mie/io/aux.h"
+#include "mie/ner/tagger_train.h"
+#include "mie/text/embeddings.h"
+
+namespace mie::cli {
+namespace {
+
+struct Opts {
+  std::string train, dev, caption, knowledge, output, glove;
+  ner::TrainOptions t;
+  bool no_chars = false, no_shapes = false, no_feats = false;
+};
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+int run(const Opts& o) {
+  auto train = io::read_conll(o.train);
+  auto dev = io::read_conll(o.dev);
+  ner::TrainOptions t = o.t;
+  t.net.use_chars = !o.no_chars;
+  t.net.use_shapes = !o.no_shapes;
+  t.net.use_feats = !o.no_feats;
+  t.net.use_context = !o.caption.empty() || !o.knowledge.empty();
+  nlohmann::json ctx_info = nlohmann::json::object();
+  if (t.net.use_context) {
+    io::AuxMap caps, know;
+    if (!o.caption.empty()) caps = io::read_captions(o.caption);
+    if (!o.knowledge.empty()) know = io::read_knowledge(o.knowledge);
+    auto ts = io::attach_aux(train, caps, know);
+    auto ds = io::attach_aux(dev, caps, know);
+    std::cerr << "ner: context for train " << ts.captions << " captions / " << ts.knowledge << " knowledge of "
+              << train.size() << " posts; dev " << ds.captions << " / " << ds.knowledge << " of " << dev.size() << "\n";
+    if (!o.caption.empty()) ctx_info["caption"] = {{"file", o.caption}, {"hash", file_hash(o.caption)}};
+    if (!o.knowledge.empty()) ctx_info["knowledge"] = {{"file", o.knowledge}, {"hash", file_hash(o.knowledge)}};
+  }
+  auto glove = text::Embeddings::load(o.glove);
+  ner::TrainReport rep;
+  ModelSection sec = ner::train_tagger(train, dev, glove, t, &rep);
+  sec.header["data"] = {{"train", {{"file", o.train}, {"hash", file_hash(o.train)}, {"posts", train.size()}}},
+                        {"dev", {{"file", o.dev}, {"hash", file_hash(o.dev)}, {"posts", dev.size()}}},
+                        {"context", ctx_info},
+                        {"glove", {{"file", o.glove}, {"words", glove.size()}}}};
+  sec.header["history"] = rep.history;
+  ModelFile mf;
+  mf.meta = {{"created_by", "mie 0.1.0"}, {"created", now_iso()}};
+  mf.set_section(std::move(sec));
+  mf.save(o.output);
+  std::cerr << "ner: wrote " << o.output << "\n";
+  nlohmann::json summary = {{"model", o.output}, {"dev", {{"p", rep.best_p}, {"r", rep.best_r}, {"f1", rep.best_f1}}},
+                            {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run}, {"seconds", rep.seconds}};
+  std::cout << summary.dump() << "\n";
+  return 0;
+}
+
+TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, characters and tweet features)",
+                   [](CLI::App& app) {
+  auto o = std::make_shared<Opts>();
+  o->glove = text::default_glove_path();
+  app.add_option("--train", o->train, "Training CoNLL file (IMGID lines, token<TAB>BIO tag)")->required();
+  app.add_option("--dev", o->dev, "Development CoNLL file (early stopping, reported F1)")->required();
+  app.add_option("--caption", o->caption, "Image captions JSONL ({\"image\",\"caption\"}) used as context");
+  app.add_option("--knowledge", o->knowledge, "LLM knowledge JSONL ({\"image\",\"knowledge\"}) used as context");
+  app.add_option("-o,--output", o->output, "Model file to write")->required();
+  app.add_option("--glove", o->glove, "GloVe binary (mie convert-glove)")->capture_default_str();
+  app.add_option("--seed", o->t.seed, "Random seed")->capture_default_str();
+  app.add_option("--epochs", o->t.epochs, "Maximum epochs")->capture_default_str();
+  app.add_option("--patience", o->t.patience, "Stop after this many epochs without dev improvement")->capture_default_str();
+  app.add_option("--batch", o->t.batch_size, "Posts per batch")->capture_default_str();
+  app.add_option("--lr", o->t.lr, "Adam learning rate")->capture_default_str();
+  app.add_option("--threads", o->t.threads, "Torch threads")->capture_default_str();
+  app.add_option("--max-minutes", o->t.max_minutes, "Stop before exceeding this wall time (0 = none)")->capture_default_str();
+  app.add_option("--hidden", o->t.net.hidden, "LSTM units per direction")->capture_default_str();
+  app.add_option("--layers", o->t.net.layers, "LSTM layers")->capture_default_str();
+  app.add_option("--dropout", o->t.net.dropout, "Dropout")->capture_default_str();
+  app.add_option("--glove-top", o->t.enc.glove_top, "Keep the N most frequent GloVe words besides the training words")->capture_default_str();
+  app.add_option("--max-context", o->t.enc.max_context, "Context tokens kept after the tweet")->capture_default_str();
+  app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
+  app.add_flag("--no-chars", o->no_chars, "Ablation: no character CNN");
+  app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");
+  app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing features");
+  return [o]() -> int { return run(*o); };
+});
+
+}  // namespace
+}  // namespace mie::cli

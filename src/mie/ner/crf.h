@@ -1,0 +1,36 @@
+// mie/ner/crf.h — linear-chain CRF: forward algorithm (log partition), path scores, Viterbi,
+// and BIO transition constraints. Internal to mie_ner (includes torch).
+//
+//   auto [trans_mask, start_mask] = mie::ner::bio_constraints({"O", "B-PER", "I-PER"});
+//   torch::Tensor logz = mie::ner::crf_log_partition(em, lengths, trans + trans_mask, start + start_mask, end);
+//   torch::Tensor nll = logz - mie::ner::crf_path_score(em, tags, lengths, trans + trans_mask, start + start_mask, end);
+//   std::vector<int> best = mie::ner::viterbi(em_ptr, T, L, trans_ptr, start_ptr, end_ptr);
+//
+// Shapes: em [B, T, L] (batch first), lengths [B] int64 (>= 1, <= T), tags [B, T] int64,
+// trans [L, L] (from, to), start/end [L]. Positions >= length are ignored.
+// Thread safety: pure functions.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mie::ner {
+
+inline constexpr float kForbidden = -10000.f;
+
+// (trans_mask [L,L], start_mask [L]): 0 where allowed, kForbidden where BIO forbids
+// (I-X only after B-X or I-X; no I-X at the start).
+std::pair<torch::Tensor, torch::Tensor> bio_constraints(const std::vector<std::string>& labels);
+
+torch::Tensor crf_log_partition(const torch::Tensor& em, const torch::Tensor& lengths, const torch::Tensor& trans,
+                                const torch::Tensor& start, const torch::Tensor& end);
+torch::Tensor crf_path_score(const torch::Tensor& em, const torch::Tensor& tags, const torch::Tensor& lengths,
+                             const torch::Tensor& trans, const torch::Tensor& start, const torch::Tensor& end);
+
+// Best path for one sequence; em is row-major [T, L], trans [L, L] (from, to).
+std::vector<int> viterbi(const float* em, int T, int L, const float* trans, const float* start, const float* end);
+
+}  // namespace mie::ner

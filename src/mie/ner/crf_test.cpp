@@ -1,0 +1,113 @@
+#include "mie/ner/crf.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+namespace {
+using namespace mie::ner;
+
+// Score of one path from raw tensors (double accessors).
+double path_score(const torch::Tensor& em, const std::vector<int>& y, const torch::Tensor& tr, const torch::Tensor& st,
+                  const torch::Tensor& en) {
+  double s = st[y[0]].item<double>() + em[0][y[0]].item<double>();
+  for (size_t t = 1; t < y.size(); ++t) s += tr[y[t - 1]][y[t]].item<double>() + em[t][y[t]].item<double>();
+  return s + en[y.back()].item<double>();
+}
+
+void for_each_path(int T, int L, const std::function<void(const std::vector<int>&)>& f) {
+  std::vector<int> y(static_cast<size_t>(T), 0);
+  while (true) {
+    f(y);
+    int t = T - 1;
+    while (t >= 0 && ++y[static_cast<size_t>(t)] == L) y[static_cast<size_t>(t--)] = 0;
+    if (t < 0) break;
+  }
+}
+
+TEST(Crf, LogPartitionPathScoreAndViterbiMatchBruteForce) {
+  torch::manual_seed(3);
+  const int L = 4, Tmax = 5;
+  auto em = torch::randn({3, Tmax, L}, torch::kDouble);
+  auto tr = torch::randn({L, L}, torch::kDouble), st = torch::randn({L}, torch::kDouble),
+       en = torch::randn({L}, torch::kDouble);
+  auto lengths = torch::tensor({5, 3, 1}, torch::kLong);
+  auto logz = crf_log_partition(em, lengths, tr, st, en);
+  for (int b = 0; b < 3; ++b) {
+    int T = static_cast<int>(lengths[b].item<int64_t>());
+    auto e = em[b].narrow(0, 0, T);
+    double z = 0, best = -1e300;
+    std::vector<int> best_y;
+    for_each_path(T, L, [&](const std::vector<int>& y) {
+      double s = path_score(e, y, tr, st, en);
+      z += std::exp(s);
+      if (s > best) { best = s; best_y = y; }
+    });
+    EXPECT_NEAR(logz[b].item<double>(), std::log(z), 1e-9) << "batch " << b;
+    // Path score of the brute-force best path (padded with arbitrary tags past the length).
+    auto tags = torch::full({1, Tmax}, 2, torch::kLong);
+    for (int t = 0; t < T; ++t) tags[0][t] = best_y[static_cast<size_t>(t)];
+    auto ps = crf_path_score(em[b].unsqueeze(0), tags, lengths[b].unsqueeze(0), tr, st, en);
+    EXPECT_NEAR(ps.item<double>(), best, 1e-9);
+    auto ef = e.to(torch::kFloat).contiguous(), trf = tr.to(torch::kFloat).contiguous(),
+         stf = st.to(torch::kFloat).contiguous(), enf = en.to(torch::kFloat).contiguous();
+    auto vit = viterbi(ef.data_ptr<float>(), T, L, trf.data_ptr<float>(), stf.data_ptr<float>(), enf.data_ptr<float>());
+    EXPECT_EQ(vit, best_y) << "batch " << b;
+  }
+}
+
+TEST(Crf, BioConstraintsForbidInvalidPaths) {
+  std::vector<std::string> labels{"O", "B-PER", "I-PER", "B-LOC", "I-LOC"};
+  auto [tm, sm] = bio_constraints(labels);
+  EXPECT_EQ(sm[2].item<float>(), kForbidden);
+  EXPECT_EQ(sm[1].item<float>(), 0.f);
+  EXPECT_EQ(tm[0][2].item<float>(), kForbidden);  // O -> I-PER
+  EXPECT_EQ(tm[3][2].item<float>(), kForbidden);  // B-LOC -> I-PER
+  EXPECT_EQ(tm[1][2].item<float>(), 0.f);         // B-PER -> I-PER
+  EXPECT_EQ(tm[2][2].item<float>(), 0.f);         // I-PER -> I-PER
+  // Emissions that strongly prefer I-PER everywhere still decode to a valid BIO sequence.
+  const int T = 4, L = 5;
+  std::vector<float> em(T * L, 0.f);
+  for (int t = 0; t < T; ++t) em[t * L + 2] = 5.f;
+  auto tr = tm.contiguous(), st = sm.contiguous();
+  std::vector<float> end(L, 0.f);
+  auto path = viterbi(em.data(), T, L, tr.data_ptr<float>(), st.data_ptr<float>(), end.data());
+  EXPECT_EQ(path, (std::vector<int>{1, 2, 2, 2}));
+}
+
+TEST(Crf, GradientMatchesFiniteDifferences) {
+  torch::manual_seed(5);
+  const int L = 3, T = 4;
+  auto em = torch::randn({2, T, L}, torch::kDouble).requires_grad_(true);
+  auto tr = torch::randn({L, L}, torch::kDouble).requires_grad_(true);
+  auto st = torch::randn({L}, torch::kDouble).requires_grad_(true);
+  auto en = torch::randn({L}, torch::kDouble).requires_grad_(true);
+  auto lengths = torch::tensor({4, 2}, torch::kLong);
+  auto tags = torch::tensor({{0, 1, 2, 1}, {2, 0, -1, -1}}, torch::kLong);
+  auto nll = [&] {
+    return (crf_log_partition(em, lengths, tr, st, en) - crf_path_score(em, tags, lengths, tr, st, en)).sum();
+  };
+  auto loss = nll();
+  loss.backward();
+  const double h = 1e-6;
+  for (auto* p : {&em, &tr, &st, &en}) {
+    auto flat = p->detach().view({-1});  // shares storage
+    auto grad = p->grad().reshape({-1});
+    for (int64_t i = 0; i < flat.numel(); ++i) {
+      double orig = flat[i].item<double>();
+      double up, down;
+      {
+        torch::NoGradGuard ng;
+        flat[i] = orig + h;
+        up = nll().item<double>();
+        flat[i] = orig - h;
+        down = nll().item<double>();
+        flat[i] = orig;
+      }
+      EXPECT_NEAR(grad[i].item<double>(), (up - down) / (2 * h), 1e-6) << "param element " << i;
+    }
+  }
+}
+
+}  // namespace

@@ -1,0 +1,88 @@
+// mie/ner/encoder.h — turns posts into the integer/float inputs of the NER tagger.
+//
+//   mie::ner::Encoder enc = mie::ner::Encoder::build(train_posts, glove, cfg);   // training
+//   mie::ner::Encoder enc2 = mie::ner::Encoder::from_json(section.header["encoder"]);
+//   mie::ner::EncodedPost e = enc.encode(post, /*use_context=*/true);
+//
+// Per token: a word id (lower-cased lookup_key into the kept GloVe rows; 0 = padding,
+// 1 = unknown), up to kMaxWordChars character ids (code points seen in training; 1 = unknown),
+// a word-shape id and the text::token_features bits. With context, tweet tokens that match an
+// entity listed in the post's LLM knowledge get match features (type B/I), and with
+// max_context > 0 the knowledge and caption tokens follow the tweet after a "[SEP]" token
+// (truncated to max_context tokens); only the first n_tweet positions carry labels. Labels are BIO tags ("O", "B-PER", ...).
+// Thread safety: a built Encoder is immutable; encode() is safe from many threads.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mie/core/post.h"
+
+namespace mie::text {
+class Embeddings;
+}
+
+namespace mie::ner {
+
+inline constexpr int kMaxWordChars = 20;
+inline constexpr int kKnowledgeFeats = 9;  // B/I x PER, LOC, ORG, OTHER + any
+
+// An entity the LLM knowledge lists ("Named entities: 1. Donald Trump (person/president) ..."):
+// lookup keys of its tokens and a coarse type (0 PER, 1 LOC, 2 ORG, 3 OTHER).
+struct KnowledgeEntity {
+  std::vector<std::string> keys;
+  int type = 3;
+};
+std::vector<KnowledgeEntity> parse_knowledge(const std::string& knowledge);
+
+struct EncoderConfig {
+  int glove_top = 50000;     // keep the first N GloVe words (frequency order) besides train words
+  int max_context = 0;       // context tokens encoded after [SEP] (0: knowledge-match features only)
+  int min_char_count = 2;    // rarer characters map to unknown
+};
+
+struct EncodedPost {
+  int n_tweet = 0;                 // labelled positions
+  std::vector<int64_t> words;      // n
+  std::vector<int64_t> chars;      // n * kMaxWordChars, 0-padded
+  std::vector<int64_t> shapes;     // n
+  std::vector<float> feats;        // n * num_feats()
+  std::vector<int64_t> labels;     // n_tweet, -1 when unknown (prediction)
+  size_t size() const { return words.size(); }
+};
+
+class Encoder {
+ public:
+  // Vocabulary from the training posts (+ context if use_context) and GloVe rows.
+  // `vectors` receives the kept embedding rows, (words().size() x dim), rows 0/1 zero.
+  static Encoder build(const std::vector<Post>& train, const text::Embeddings& glove, const EncoderConfig& cfg,
+                       bool use_context, std::vector<float>& vectors);
+  static Encoder from_json(const nlohmann::json& j);
+  nlohmann::json to_json() const;
+
+  EncodedPost encode(const Post& p, bool use_context) const;
+  // Tokens that form the context part (after [SEP]); empty when the post has no context.
+  std::vector<std::string> context_tokens(const Post& p) const;
+
+  const std::vector<std::string>& labels() const { return labels_; }
+  int label_id(const std::string& tag) const;  // throws mie::Error for an unseen tag
+  size_t num_words() const { return words_.size(); }
+  size_t num_chars() const { return chars_.size(); }
+  size_t num_shapes() const { return shapes_.size(); }
+  static int num_feats();
+  int word_dim() const { return word_dim_; }
+
+ private:
+  int64_t word_id(const std::string& token) const;
+  EncoderConfig cfg_;
+  int word_dim_ = 0;
+  std::vector<std::string> words_, chars_, shapes_, labels_;
+  std::unordered_map<std::string, int64_t> word_ix_, char_ix_, shape_ix_;
+  std::unordered_map<std::string, int> label_ix_;
+  void index();
+};
+
+}  // namespace mie::ner

@@ -1,0 +1,124 @@
+#include "mie/ner/tagger.h"
+
+#include "mie/core/error.h"
+#include "mie/io/conll.h"
+#include "mie/ner/crf.h"
+#include "mie/ner/encoder.h"
+#include "mie/ner/net.h"
+
+namespace mie::ner {
+
+nlohmann::json TaggerConfig::to_json() const {
+  return {{"char_dim", char_dim}, {"char_filters", char_filters}, {"char_width", char_width},
+          {"shape_dim", shape_dim}, {"hidden", hidden}, {"layers", layers}, {"dropout", dropout},
+          {"use_chars", use_chars}, {"use_shapes", use_shapes}, {"use_feats", use_feats},
+          {"use_context", use_context}};
+}
+
+TaggerConfig TaggerConfig::from_json(const nlohmann::json& j) {
+  TaggerConfig c;
+  try {
+    c.char_dim = j.at("char_dim");
+    c.char_filters = j.at("char_filters");
+    c.char_width = j.at("char_width");
+    c.shape_dim = j.at("shape_dim");
+    c.hidden = j.at("hidden");
+    c.layers = j.at("layers");
+    c.dropout = j.at("dropout");
+    c.use_chars = j.at("use_chars");
+    c.use_shapes = j.at("use_shapes");
+    c.use_feats = j.at("use_feats");
+    c.use_context = j.at("use_context");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed NER config: ") + e.what());
+  }
+  return c;
+}
+
+struct Tagger::Impl {
+  nlohmann::json header;
+  TaggerConfig cfg;
+  Encoder enc;
+  TaggerNet net{nullptr};
+  std::vector<float> trans, start, end;  // constrained, for Viterbi
+};
+
+Tagger::Tagger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Tagger::~Tagger() = default;
+
+std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
+  auto impl = std::make_unique<Impl>();
+  impl->header = s.header;
+  if (s.header.value("arch", "") != "bilstm-crf")
+    throw Error("model section '" + s.name + "' is not a bilstm-crf NER tagger (arch " +
+                s.header.value("arch", std::string("missing")) + ")");
+  impl->cfg = TaggerConfig::from_json(s.header.at("config"));
+  impl->enc = Encoder::from_json(s.header.at("encoder"));
+  impl->net = TaggerNet(impl->cfg, impl->enc, std::vector<float>{});
+  load_net(impl->net, s);
+  impl->net->eval();
+  torch::NoGradGuard ng;
+  auto tr = impl->net->eff_trans().contiguous(), st = impl->net->eff_start().contiguous(),
+       en = impl->net->end.detach().contiguous();
+  impl->trans.assign(tr.data_ptr<float>(), tr.data_ptr<float>() + tr.numel());
+  impl->start.assign(st.data_ptr<float>(), st.data_ptr<float>() + st.numel());
+  impl->end.assign(en.data_ptr<float>(), en.data_ptr<float>() + en.numel());
+  return std::shared_ptr<const Tagger>(new Tagger(std::move(impl)));
+}
+
+const TaggerConfig& Tagger::config() const { return impl_->cfg; }
+const Encoder& Tagger::encoder() const { return impl_->enc; }
+const nlohmann::json& Tagger::header() const { return impl_->header; }
+
+namespace {
+std::vector<std::vector<int>> decode(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc) {
+  torch::NoGradGuard ng;
+  Batch b = make_batch(enc);
+  auto em = im.net->emissions(b).contiguous();
+  const int64_t Tt = em.size(1), L = em.size(2);
+  const float* e = em.data_ptr<float>();
+  std::vector<std::vector<int>> out;
+  for (size_t i = 0; i < enc.size(); ++i) {
+    int n = enc[i]->n_tweet;
+    out.push_back(viterbi(e + static_cast<int64_t>(i) * Tt * L, n, static_cast<int>(L), im.trans.data(),
+                          im.start.data(), im.end.data()));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> Tagger::tag(const Post& post) const {
+  if (post.tokens.empty()) return {};
+  EncodedPost e = impl_->enc.encode(post, impl_->cfg.use_context);
+  auto paths = decode(*impl_, {&e});
+  std::vector<std::string> tags;
+  for (int k : paths[0]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(k)]);
+  return tags;
+}
+
+void Tagger::predict(std::vector<Post>& posts, int batch_size) const {
+  batch_size = std::max(batch_size, 1);
+  for (size_t s = 0; s < posts.size(); s += static_cast<size_t>(batch_size)) {
+    size_t e = std::min(posts.size(), s + static_cast<size_t>(batch_size));
+    std::vector<EncodedPost> enc;
+    std::vector<const EncodedPost*> ptrs;
+    std::vector<size_t> idx;
+    enc.reserve(e - s);
+    for (size_t i = s; i < e; ++i) {
+      posts[i].entities.clear();
+      if (posts[i].tokens.empty()) continue;
+      enc.push_back(impl_->enc.encode(posts[i], impl_->cfg.use_context));
+      idx.push_back(i);
+    }
+    for (auto& x : enc) ptrs.push_back(&x);
+    if (ptrs.empty()) continue;
+    auto paths = decode(*impl_, ptrs);
+    for (size_t k = 0; k < idx.size(); ++k) {
+      std::vector<std::string> tags;
+      for (int l : paths[k]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(l)]);
+      posts[idx[k]].entities = io::decode_bio(tags);
+    }
+  }
+}
+
+}  // namespace mie::ner

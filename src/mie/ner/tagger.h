@@ -1,0 +1,69 @@
+// mie/ner/tagger.h — the MNER stage: a BiLSTM-CRF tagger over GloVe, characters, word shapes
+// and tweet features, optionally reading the image caption / LLM knowledge as context.
+//
+//   mie::ModelFile mf = mie::ModelFile::load("models/gmner.mie");
+//   std::shared_ptr<const mie::ner::Tagger> tagger = mie::ner::Tagger::load(mf.section("ner"));
+//   std::vector<mie::Post> posts = ...;          // tokens (+ caption / knowledge)
+//   tagger->predict(posts);                      // fills Post::entities (type, score)
+//
+// A model trained with context uses a post's caption/knowledge when present and still works
+// without them (the tweet alone is encoded). Torch stays inside the .cpp files.
+// Thread safety: a loaded Tagger is immutable; predict() may run concurrently from several
+// threads on different posts (each call keeps its own buffers).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mie/core/model_file.h"
+#include "mie/core/post.h"
+
+namespace mie::ner {
+
+class Encoder;
+
+struct TaggerConfig {
+  int char_dim = 30;
+  int char_filters = 50;
+  int char_width = 3;
+  int shape_dim = 16;
+  int hidden = 200;  // per direction
+  int layers = 1;
+  double dropout = 0.5;
+  bool use_chars = true;
+  bool use_shapes = true;
+  bool use_feats = true;
+  bool use_context = false;  // trained with caption/knowledge context
+  nlohmann::json to_json() const;
+  static TaggerConfig from_json(const nlohmann::json& j);
+};
+
+class Tagger {
+ public:
+  ~Tagger();
+  // Throws mie::Error when the section is not a compatible NER section.
+  static std::shared_ptr<const Tagger> load(const ModelSection& section);
+
+  // Replaces each post's entities with predicted ones (score = 1 - mean tag marginal
+  // uncertainty is not computed; score is 1). Processes posts in batches of `batch_size`.
+  void predict(std::vector<Post>& posts, int batch_size = 64) const;
+  // BIO tags for one post (no entity decoding).
+  std::vector<std::string> tag(const Post& post) const;
+
+  const TaggerConfig& config() const;
+  const Encoder& encoder() const;
+  const nlohmann::json& header() const;
+
+  struct Impl;
+
+ private:
+  explicit Tagger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Section name of the NER stage in a model file.
+inline constexpr const char* kNerSection = "ner";
+
+}  // namespace mie::ner

@@ -1,0 +1,161 @@
+// Training smoke test on real GMNER posts, model-file round trip, determinism, context.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "mie/core/error.h"
+#include "mie/core/paths.h"
+#include "mie/eval/mner.h"
+#include "mie/io/conll.h"
+#include "mie/io/aux.h"
+#include "mie/ner/encoder.h"
+#include "mie/ner/tagger.h"
+#include "mie/ner/tagger_train.h"
+#include "mie/text/embeddings.h"
+#include "mie/text/features.h"
+
+namespace {
+using namespace mie;
+
+std::vector<Post> head(std::vector<Post> v, size_t n) {
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+
+// The real GloVe file when set up, else random vectors for the words of `posts` (so the
+// test still measures learning, from characters and features mostly).
+const text::Embeddings& glove_for(const std::vector<Post>& posts) {
+  static text::Embeddings emb = [&] {
+    if (file_exists(text::default_glove_path())) return text::Embeddings::load(text::default_glove_path());
+    std::set<std::string> words;
+    for (const auto& p : posts)
+      for (const auto& t : p.tokens) words.insert(text::lookup_key(t));
+    std::vector<std::string> w(words.begin(), words.end());
+    std::vector<float> m(w.size() * 16);
+    std::mt19937 rng(7);
+    std::normal_distribution<float> nd(0.f, 0.3f);
+    for (auto& x : m) x = nd(rng);
+    auto path = (std::filesystem::temp_directory_path() / ("mie_ner_test_glove_" + std::to_string(::getpid()))).string();
+    text::write_embeddings(path, 16, w, m);
+    auto e = text::Embeddings::load(path);
+    return e;
+  }();
+  return emb;
+}
+
+ner::TrainOptions small_opts() {
+  ner::TrainOptions o;
+  o.net.hidden = 48;
+  o.net.char_filters = 24;
+  o.epochs = 5;
+  o.patience = 5;
+  o.enc.glove_top = 2000;
+  o.verbose = false;
+  o.seed = 11;
+  o.threads = 1;
+  return o;
+}
+
+struct Data {
+  std::vector<Post> train, dev;
+};
+const Data& data() {
+  static Data d = [] {
+    Data x;
+    x.train = head(io::read_conll(data_dir() + "/gmner/train.txt"), 400);
+    x.dev = head(io::read_conll(data_dir() + "/gmner/dev.txt"), 200);
+    return x;
+  }();
+  return d;
+}
+
+TEST(Tagger, TrainsOnRealTweetsAndRoundTripsThroughModelFile) {
+  const auto& d = data();
+  std::vector<Post> all = d.train;
+  all.insert(all.end(), d.dev.begin(), d.dev.end());
+  ner::TrainReport rep;
+  ModelSection sec = ner::train_tagger(d.train, d.dev, glove_for(all), small_opts(), &rep);
+  // 400 tweets, 5 small epochs: far from the full model, far above chance (predicting nothing = 0).
+  EXPECT_GT(rep.best_f1, 25.0) << "the tagger did not learn";
+  ModelFile mf;
+  mf.set_section(std::move(sec));
+  ModelFile back = ModelFile::from_bytes(mf.to_bytes(), "mem.mie");
+  auto tagger = ner::Tagger::load(back.section(ner::kNerSection));
+  std::vector<Post> pred = d.dev;
+  tagger->predict(pred, 17);
+  auto f = eval::entity_metric("mner", d.dev, pred).total();
+  EXPECT_NEAR(f.f1, rep.best_f1, 1e-9) << "loaded model disagrees with the trainer's best epoch";
+  // Batch composition does not change predictions (packed sequences, no padding leaks).
+  std::vector<Post> one = {d.dev[5]};
+  tagger->predict(one, 1);
+  EXPECT_EQ(one[0].entities, pred[5].entities);
+  // Tags and entities agree.
+  auto tags = tagger->tag(d.dev[5]);
+  EXPECT_EQ(io::decode_bio(tags), pred[5].entities);
+}
+
+TEST(Tagger, SameSeedSameModel) {
+  const auto& d = data();
+  auto tr = head(d.train, 120);
+  auto dv = head(d.dev, 60);
+  std::vector<Post> all = d.train;
+  all.insert(all.end(), d.dev.begin(), d.dev.end());
+  auto o = small_opts();
+  o.epochs = 2;
+  ModelSection a = ner::train_tagger(tr, dv, glove_for(all), o);
+  ModelSection b = ner::train_tagger(tr, dv, glove_for(all), o);
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  for (size_t i = 0; i < a.tensors.size(); ++i) EXPECT_EQ(a.tensors[i].data, b.tensors[i].data) << a.tensors[i].name;
+}
+
+TEST(Tagger, ContextModelWorksWithAndWithoutContext) {
+  const auto& d = data();
+  auto tr = head(d.train, 150);
+  auto dv = head(d.dev, 60);
+  auto know = io::read_knowledge(data_dir() + "/aux/gmner-llm-knowledge.jsonl");
+  auto st = io::attach_aux(tr, {}, know);
+  io::attach_aux(dv, {}, know);
+  EXPECT_EQ(st.captions, 0);
+  EXPECT_GT(st.knowledge, 140);
+  std::vector<Post> all = d.train;
+  all.insert(all.end(), d.dev.begin(), d.dev.end());
+  auto o = small_opts();
+  o.epochs = 2;
+  o.net.use_context = true;
+  o.enc.max_context = 16;  // also encode knowledge tokens after [SEP]
+  ModelSection sec = ner::train_tagger(tr, dv, glove_for(all), o);
+  auto tagger = ner::Tagger::load(sec);
+  EXPECT_TRUE(tagger->config().use_context);
+  auto enc = tagger->encoder().encode(dv[0], true);
+  EXPECT_GT(enc.size(), dv[0].tokens.size());            // context appended
+  EXPECT_EQ(enc.n_tweet, static_cast<int>(dv[0].tokens.size()));
+  EXPECT_EQ(enc.size(), dv[0].tokens.size() + 1 + 16);
+  // Knowledge-match features fire on some tweet tokens (the "any" column).
+  int matched = 0;
+  const int nf = ner::Encoder::num_feats();
+  for (const auto& p : dv) {
+    auto e = tagger->encoder().encode(p, true);
+    for (int i = 0; i < e.n_tweet; ++i) matched += e.feats[static_cast<size_t>(i * nf + nf - 1)] > 0;
+  }
+  EXPECT_GT(matched, 20);
+  std::vector<Post> with = dv, without = dv;
+  for (auto& p : without) p.knowledge.clear();
+  tagger->predict(with);
+  tagger->predict(without);
+  for (size_t i = 0; i < with.size(); ++i)
+    for (const auto& e : with[i].entities) EXPECT_LE(e.end, static_cast<int>(with[i].tokens.size()));
+}
+
+TEST(Tagger, RejectsForeignSections) {
+  ModelSection s;
+  s.name = "ner";
+  s.header = {{"arch", "transformer-9000"}};
+  EXPECT_THROW(ner::Tagger::load(s), Error);
+  s.header = {{"arch", "bilstm-crf"}, {"config", {{"hidden", 3}}}};
+  EXPECT_THROW(ner::Tagger::load(s), Error);
+}
+
+}  // namespace

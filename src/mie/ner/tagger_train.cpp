@@ -1,0 +1,186 @@
+#include "mie/ner/tagger_train.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+#include <random>
+
+#include "mie/core/error.h"
+#include "mie/eval/mner.h"
+#include "mie/io/conll.h"
+#include "mie/ner/crf.h"
+#include "mie/ner/net.h"
+#include "mie/text/embeddings.h"
+
+namespace mie::ner {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double secs_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+eval::Prf score_dev(TaggerNet& net, const Encoder& enc, const std::vector<Post>& dev,
+                    const std::vector<EncodedPost>& dev_enc, int batch) {
+  net->eval();
+  torch::NoGradGuard ng;
+  auto tr = net->eff_trans().contiguous(), st = net->eff_start().contiguous(), en = net->end.detach().contiguous();
+  std::vector<Post> pred(dev.size());
+  for (size_t s = 0; s < dev.size(); s += static_cast<size_t>(batch)) {
+    size_t e = std::min(dev.size(), s + static_cast<size_t>(batch));
+    std::vector<const EncodedPost*> ptrs;
+    std::vector<size_t> idx;
+    for (size_t i = s; i < e; ++i) {
+      pred[i].id = dev[i].id;
+      pred[i].tokens = dev[i].tokens;
+      if (!dev[i].tokens.empty()) {
+        ptrs.push_back(&dev_enc[i]);
+        idx.push_back(i);
+      }
+    }
+    if (ptrs.empty()) continue;
+    auto em = net->emissions(make_batch(ptrs)).contiguous();
+    const int64_t Tt = em.size(1), L = em.size(2);
+    for (size_t k = 0; k < ptrs.size(); ++k) {
+      auto path = viterbi(em.data_ptr<float>() + static_cast<int64_t>(k) * Tt * L, ptrs[k]->n_tweet,
+                          static_cast<int>(L), tr.data_ptr<float>(), st.data_ptr<float>(), en.data_ptr<float>());
+      std::vector<std::string> tags;
+      for (int l : path) tags.push_back(enc.labels()[static_cast<size_t>(l)]);
+      pred[idx[k]].entities = io::decode_bio(tags);
+    }
+  }
+  return eval::entity_metric("mner", dev, pred).total();
+}
+
+std::string fmt_time(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return buf;
+}
+}  // namespace
+
+ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post>& dev, const text::Embeddings& glove,
+                          const TrainOptions& opt, TrainReport* report) {
+  if (train.empty()) throw Error("no training posts");
+  if (dev.empty()) throw Error("no development posts (early stopping needs them)");
+  if (glove.empty()) throw Error("no word embeddings loaded");
+  const auto t0 = Clock::now();
+  at::set_num_threads(std::max(1, opt.threads));
+  torch::manual_seed(opt.seed);
+  std::mt19937_64 rng(opt.seed);
+  const bool ctx = opt.net.use_context;
+
+  std::vector<float> vectors;
+  Encoder enc = Encoder::build(train, glove, opt.enc, ctx, vectors);
+  std::vector<EncodedPost> tr_plain, tr_ctx, dev_enc;
+  long train_tokens = 0;
+  for (const auto& p : train) {
+    if (p.tokens.empty()) continue;
+    tr_plain.push_back(enc.encode(p, false));
+    if (ctx) tr_ctx.push_back(enc.encode(p, true));
+    train_tokens += static_cast<long>(p.tokens.size());
+  }
+  for (const auto& p : dev) dev_enc.push_back(enc.encode(p, ctx));
+
+  TaggerNet net(opt.net, enc, vectors);
+  std::vector<torch::Tensor> params;
+  for (auto& p : net->parameters())
+    if (p.requires_grad()) params.push_back(p);
+  torch::optim::Adam adam(params, torch::optim::AdamOptions(opt.lr));
+
+  if (opt.verbose)
+    std::fprintf(stderr, "ner: %zu train posts (%ld tokens), %zu dev, %zu words kept, %zu labels, context %s\n",
+                 tr_plain.size(), train_tokens, dev.size(), enc.num_words(), enc.labels().size(), ctx ? "on" : "off");
+  if (opt.verbose)
+    std::fprintf(stderr, "%5s %9s %7s %7s %7s %9s %8s %8s\n", "epoch", "loss", "dev_P", "dev_R", "dev_F1", "tok/s",
+                 "elapsed", "ETA");
+
+  TrainReport rep;
+  std::vector<torch::Tensor> best_state;
+  int since_best = 0;
+  std::vector<size_t> order(tr_plain.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::uniform_real_distribution<double> unif(0.0, 1.0);
+  for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
+    const auto te = Clock::now();
+    net->train();
+    for (auto& g : adam.param_groups())
+      static_cast<torch::optim::AdamOptions&>(g.options()).lr(opt.lr / (1.0 + opt.lr_decay * (epoch - 1)));
+    std::shuffle(order.begin(), order.end(), rng);
+    double loss_sum = 0;
+    long tokens = 0;
+    for (size_t s = 0; s < order.size(); s += static_cast<size_t>(opt.batch_size)) {
+      std::vector<const EncodedPost*> ptrs;
+      for (size_t k = s; k < std::min(order.size(), s + static_cast<size_t>(opt.batch_size)); ++k) {
+        size_t i = order[k];
+        bool use_ctx = ctx && unif(rng) >= opt.context_drop;
+        ptrs.push_back(use_ctx ? &tr_ctx[i] : &tr_plain[i]);
+        tokens += tr_plain[i].n_tweet;
+      }
+      Batch b = make_batch(ptrs);
+      auto loss = net->nll(net->emissions(b), b).sum();
+      adam.zero_grad();
+      (loss / static_cast<double>(ptrs.size())).backward();
+      torch::nn::utils::clip_grad_norm_(params, opt.clip);
+      adam.step();
+      loss_sum += loss.item<double>();
+    }
+    const double train_s = secs_since(te);
+    eval::Prf f = score_dev(net, enc, dev, dev_enc, 64);
+    const double elapsed = secs_since(t0);
+    const double per_epoch = elapsed / epoch;
+    int remaining = opt.epochs - epoch;
+    if (f.f1 > rep.best_f1 || best_state.empty()) {
+      rep.best_f1 = f.f1;
+      rep.best_p = f.p;
+      rep.best_r = f.r;
+      rep.best_epoch = epoch;
+      since_best = 0;
+      best_state.clear();
+      for (auto& p : net->parameters()) best_state.push_back(p.detach().clone());
+    } else {
+      ++since_best;
+    }
+    remaining = std::min(remaining, opt.patience - since_best);
+    rep.epochs_run = epoch;
+    rep.history.push_back({{"epoch", epoch}, {"loss", loss_sum / static_cast<double>(tr_plain.size())},
+                           {"dev", f.to_json()}, {"tokens_per_s", tokens / train_s}, {"elapsed_s", elapsed}});
+    if (opt.verbose)
+      std::fprintf(stderr, "%5d %9.4f %7.2f %7.2f %7.2f %9.0f %8s %8s%s\n", epoch,
+                   loss_sum / static_cast<double>(tr_plain.size()), f.p, f.r, f.f1, tokens / train_s,
+                   fmt_time(elapsed).c_str(), fmt_time(per_epoch * std::max(remaining, 0)).c_str(),
+                   rep.best_epoch == epoch ? " *" : "");
+    if (since_best >= opt.patience) break;
+    if (opt.max_minutes > 0 && elapsed + per_epoch > opt.max_minutes * 60) {
+      if (opt.verbose) std::fprintf(stderr, "ner: stopping, the next epoch would exceed %.1f minutes\n", opt.max_minutes);
+      break;
+    }
+  }
+  {
+    torch::NoGradGuard ng;
+    auto ps = net->parameters();
+    for (size_t i = 0; i < ps.size(); ++i) ps[i].copy_(best_state[i]);
+  }
+  rep.seconds = secs_since(t0);
+  if (opt.verbose)
+    std::fprintf(stderr, "ner: best dev F1 %.2f (P %.2f R %.2f) at epoch %d, %s\n", rep.best_f1, rep.best_p, rep.best_r,
+                 rep.best_epoch, fmt_time(rep.seconds).c_str());
+
+  ModelSection sec;
+  sec.name = kNerSection;
+  sec.header = {{"arch", "bilstm-crf"},
+                {"config", opt.net.to_json()},
+                {"encoder", enc.to_json()},
+                {"train",
+                 {{"seed", opt.seed}, {"epochs", opt.epochs}, {"patience", opt.patience}, {"batch_size", opt.batch_size},
+                  {"lr", opt.lr}, {"lr_decay", opt.lr_decay}, {"clip", opt.clip}, {"context_drop", opt.context_drop},
+                  {"threads", opt.threads}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
+                  {"dev_f1", rep.best_f1}, {"dev_p", rep.best_p}, {"dev_r", rep.best_r}, {"seconds", rep.seconds},
+                  {"train_posts", tr_plain.size()}, {"dev_posts", dev.size()}}}};
+  save_net(net, sec);
+  if (report) *report = rep;
+  return sec;
+}
+
+}  // namespace mie::ner

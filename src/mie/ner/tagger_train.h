@@ -1,0 +1,59 @@
+// mie/ner/tagger_train.h — trains the BiLSTM-CRF tagger (training code, kept apart from
+// inference in tagger.cpp).
+//
+//   mie::ner::TrainOptions opt;                  // defaults: Adam, early stopping on dev F1
+//   opt.seed = 1;
+//   mie::ModelSection sec = mie::ner::train_tagger(train_posts, dev_posts, glove, opt);
+//   mf.set_section(sec);  mf.save("models/gmner.mie");
+//
+// Deterministic for a seed and thread count (torch::manual_seed, seeded shuffles,
+// at::set_num_threads(opt.threads)). Prints an epoch table (loss, dev P/R/F1, tokens/s, ETA)
+// on stderr when opt.verbose. Posts carry gold entities; with net.use_context their
+// caption/knowledge fields are encoded after the tweet (dropped for a share of the training
+// posts, so the model also works without context).
+// Thread safety: uses the global torch thread setting; run one training at a time.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "mie/core/model_file.h"
+#include "mie/core/post.h"
+#include "mie/ner/encoder.h"
+#include "mie/ner/tagger.h"
+
+namespace mie::text {
+class Embeddings;
+}
+
+namespace mie::ner {
+
+struct TrainOptions {
+  TaggerConfig net;
+  EncoderConfig enc;
+  int epochs = 30;
+  int patience = 6;            // epochs without dev improvement before stopping
+  int batch_size = 16;
+  double lr = 2e-3;
+  double lr_decay = 0.05;      // lr_epoch = lr / (1 + decay * epoch)
+  double clip = 5.0;
+  double context_drop = 0.3;   // share of training posts seen without their context
+  uint64_t seed = 1;
+  int threads = 2;
+  double max_minutes = 0;      // stop after this wall time (0 = no limit)
+  bool verbose = true;
+};
+
+struct TrainReport {
+  double best_f1 = 0, best_p = 0, best_r = 0;
+  int best_epoch = 0, epochs_run = 0;
+  double seconds = 0;
+  nlohmann::json history = nlohmann::json::array();  // per epoch
+};
+
+// Returns the finished "ner" section (best dev epoch). Throws mie::Error on empty data.
+ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post>& dev, const text::Embeddings& glove,
+                          const TrainOptions& opt, TrainReport* report = nullptr);
+
+}  // namespace mie::ner

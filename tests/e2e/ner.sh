@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# e2e: `mie train ner` on 300 GMNER train posts (6 small epochs), `mie predict` on CoNLL, JSONL
+# and --text input, `mie eval` of the CoNLL output (must equal the trainer's dev F1), and exit
+# status 2 for truncated / foreign model files. Needs the GloVe binary (scripts/setup.sh).
+# Args: path to the mie binary, source dir.
+set -euo pipefail
+MIE=$1
+SRC=$2
+DATA=${MIE_DATA:-$SRC/../shared/data}
+GLOVE=${MIE_CACHE:-$SRC/.cache}/glove100.bin
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+[ -f "$GLOVE" ] || fail "no GloVe binary at $GLOVE (run scripts/setup.sh)"
+
+awk 'BEGIN{RS="";ORS="\n\n"} NR<=300' "$DATA/gmner/train.txt" > "$TMP/train.txt"
+awk 'BEGIN{RS="";ORS="\n\n"} NR<=100' "$DATA/gmner/dev.txt" > "$TMP/dev.txt"
+"$MIE" train ner --train "$TMP/train.txt" --dev "$TMP/dev.txt" --glove "$GLOVE" --epochs 6 --hidden 32 \
+  --threads 1 --glove-top 5000 -o "$TMP/ner.mie" > "$TMP/train.json" 2> "$TMP/train.log" || { cat "$TMP/train.log"; fail "train ner"; }
+grep -q "dev_F1" "$TMP/train.log" || fail "no epoch table"
+"$MIE" predict --model "$TMP/ner.mie" --input "$TMP/dev.txt" --format conll > "$TMP/pred.conll"
+"$MIE" eval --task mner --gold "$TMP/dev.txt" --pred "$TMP/pred.conll" --json > "$TMP/eval.json"
+python3 - "$TMP/train.json" "$TMP/eval.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1])); e = json.load(open(sys.argv[2]))
+assert abs(t["dev"]["f1"] - e["mner"]["f1"]) < 1e-6, (t["dev"], e["mner"]["f1"])
+assert e["mner"]["f1"] > 20, e["mner"]["f1"]
+PY
+# --threads and stdin give the same output
+"$MIE" predict --model "$TMP/ner.mie" --input - --format conll --threads 2 --batch 7 < "$TMP/dev.txt" | cmp - "$TMP/pred.conll" \
+  || fail "threads/stdin output differs"
+# JSONL with text and tokens; raw text
+printf '{"id":"x1","text":"RT @nasa: Barack Obama visits New York"}\n{"id":"x2","tokens":["Paris","Hilton"]}\n' \
+  | "$MIE" predict --model "$TMP/ner.mie" > "$TMP/pred.jsonl"
+python3 - "$TMP/pred.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l["id"] for l in lines] == ["x1", "x2"], lines
+assert lines[0]["tokens"][:4] == ["RT", "@", "nasa", ":"], lines[0]["tokens"]
+for l in lines:
+    for e in l["entities"]:
+        assert 0 <= e["start"] < e["end"] <= len(l["tokens"]) and e["type"] in {"PER", "LOC", "ORG", "OTHER"}, e
+PY
+[ "$("$MIE" predict --model "$TMP/ner.mie" --text "hello world" | wc -l)" = 1 ] || fail "--text"
+# Bad model files and bad input exit 2 with a message naming the file
+head -c 500 "$TMP/ner.mie" > "$TMP/cut.mie"
+set +e
+"$MIE" predict --model "$TMP/cut.mie" --text x 2> "$TMP/err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "cut.mie" "$TMP/err" || fail "truncated model: rc=$rc $(cat "$TMP/err")"
+set +e
+"$MIE" predict --model "$TMP/train.txt" --text x 2> "$TMP/err"; rc=$?
+printf '{"id": 1, "text": "\xC3\x28"}\n' | "$MIE" predict --model "$TMP/ner.mie" > /dev/null 2> "$TMP/err2"; rc2=$?
+set -e
+[ $rc = 2 ] && grep -q "not a mie model" "$TMP/err" || fail "foreign model: rc=$rc"
+[ $rc2 = 2 ] || fail "invalid UTF-8 input: rc=$rc2 $(cat "$TMP/err2")"
+echo "ner e2e ok"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# e2e: a small NER (`mie train ner`, 4 epochs on 600 GMNER posts), `mie train fine --base` on the
+# same 300 FMNERG posts (2 epochs), then `mie predict` with the two-stage model: every entity
+# has a fine_type under its (FMNERG) coarse type. Bad input exits 2 naming the file.
+# Args: path to the mie binary, source dir.
+set -euo pipefail
+MIE=$1
+SRC=$2
+DATA=${MIE_DATA:-$SRC/../shared/data}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+first_posts() { awk -v n="$2" 'BEGIN{RS=""; ORS="\n\n"} NR<=n' "$1"; }
+
+first_posts "$DATA/gmner/train.txt" 600 > "$TMP/ner-train.txt"
+first_posts "$DATA/gmner/dev.txt" 60 > "$TMP/ner-dev.txt"
+first_posts "$DATA/fmnerg/train.txt" 300 > "$TMP/train.txt"
+first_posts "$DATA/fmnerg/dev.txt" 60 > "$TMP/dev.txt"
+"$MIE" train ner --train "$TMP/ner-train.txt" --dev "$TMP/ner-dev.txt" -o "$TMP/ner.mie" --epochs 4 --hidden 32 \
+  --glove-top 1000 --threads 1 > /dev/null 2> "$TMP/ner.log" || { cat "$TMP/ner.log"; fail "train ner"; }
+"$MIE" train fine --train "$TMP/train.txt" --dev "$TMP/dev.txt" --base "$TMP/ner.mie" -o "$TMP/fine.mie" \
+  --caption "$DATA/aux/captions-blip2.jsonl" --epochs 2 --threads 1 > "$TMP/fine.json" 2> "$TMP/fine.log" \
+  || { cat "$TMP/fine.log"; fail "train fine"; }
+"$MIE" predict --model "$TMP/fine.mie" --input "$TMP/ner-dev.txt" > "$TMP/pred.jsonl"
+"$MIE" predict --model "$TMP/fine.mie" --text "Albert Einstein and Barack Obama visit Paris with Apple" > "$TMP/one.jsonl"
+python3 - "$TMP/fine.json" "$TMP/pred.jsonl" "$TMP/one.jsonl" "$DATA/fmnerg/coarse_fine_tree.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["epochs_run"] == 2 and "dev_gold_spans" in s and "dev_end_to_end" in s, s
+assert s["coarse_mode"] in ("joint", "respect"), s
+tree = json.load(open(sys.argv[4]))
+tree = tree.get("coarse_fine_tree", tree)
+parent = {f: c for c, fs in tree.items() for f in fs}
+n = 0
+for path in sys.argv[2:4]:
+    for line in open(path):
+        p = json.loads(line)
+        for e in p["entities"]:
+            assert e["fine_type"] in parent, e
+            assert parent[e["fine_type"]] == e["type"], e
+            n += 1
+assert n > 0, "no entities predicted"
+PY
+# Bad input: a missing training file and a non-model file -> exit 2 with the file named.
+set +e
+"$MIE" train fine --train "$TMP/missing.txt" --dev "$TMP/dev.txt" -o "$TMP/x.mie" > /dev/null 2> "$TMP/err1"; rc1=$?
+"$MIE" train fine --train "$TMP/train.txt" --dev "$TMP/dev.txt" --base "$TMP/dev.txt" -o "$TMP/x.mie" > /dev/null 2> "$TMP/err2"; rc2=$?
+set -e
+[[ $rc1 == 2 ]] && grep -q "missing.txt" "$TMP/err1" || fail "missing file: rc $rc1 $(cat "$TMP/err1")"
+[[ $rc2 == 2 ]] && grep -q "dev.txt" "$TMP/err2" || fail "bad base model: rc $rc2 $(cat "$TMP/err2")"
+echo "PASS fine e2e"

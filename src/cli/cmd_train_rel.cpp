@@ -1,0 +1,82 @@
+// mie train rel — train the relation classifier on MNRE instance files.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/train_registry.h"
+#include "mie/core/error.h"
+#include "mie/core/model_file.h"
+#include "mie/core/paths.h"
+#include "mie/eval/mre.h"
+#include "mie/io/mnre.h"
+#include "mie/relation/rel_train.h"
+#include "mie/text/embeddings.h"
+
+namespace {
+
+struct Opts {
+  std::string train, dev, out, glove = "auto", report;
+  mie::relation::TrainOptions t;
+  bool no_glove = false;
+};
+
+mie::cli::TrainRegistrar reg(
+    "rel", "Train the relation classifier on MNRE instance files", [](CLI::App& app) {
+      auto o = std::make_shared<Opts>();
+      app.add_option("--train", o->train, "MNRE training file (one Python-literal dict a line)")->required();
+      app.add_option("--dev", o->dev, "MNRE dev file, scored after each epoch (monitoring only)");
+      app.add_option("-o,--output", o->out, "Model file to write")->required();
+      app.add_option("--glove", o->glove, "GloVe binary (mie convert-glove); 'auto' = the default cache path")
+          ->capture_default_str();
+      app.add_flag("--no-glove", o->no_glove, "Train without pre-trained word vectors");
+      app.add_option("--encoder", o->t.encoder, "lstm or cnn")->capture_default_str()->check(CLI::IsMember({"lstm", "cnn"}));
+      app.add_option("--hidden", o->t.hidden, "Encoder size per direction")->capture_default_str();
+      app.add_option("--epochs", o->t.epochs, "Training epochs")->capture_default_str();
+      app.add_option("--batch", o->t.batch_size, "Batch size")->capture_default_str();
+      app.add_option("--lr", o->t.lr, "Adam learning rate (decays linearly to 10%)")->capture_default_str();
+      app.add_option("--dropout", o->t.dropout, "Dropout")->capture_default_str();
+      app.add_option("--none-weight", o->t.none_weight, "Loss weight of the 'None' label")->capture_default_str();
+      app.add_option("--type-aux", o->t.type_aux, "Weight of the argument-type loss")->capture_default_str();
+      app.add_option("--seed", o->t.seed, "Random seed")->capture_default_str();
+      app.add_option("--threads", o->t.threads, "Torch threads")->capture_default_str();
+      app.add_option("--max-seconds", o->t.max_seconds, "Stop after the epoch that passes this time (0 = no limit)")
+          ->capture_default_str();
+      app.add_flag("--select-best", o->t.select_best, "Keep the best dev epoch (dev is then not held out)");
+      app.add_option("--report", o->report, "Write the training report (JSON) here");
+      return [o]() -> int {
+        if (!o->no_glove) {
+          o->t.glove_path = o->glove == "auto" ? mie::text::default_glove_path() : o->glove;
+          if (!mie::file_exists(o->t.glove_path))
+            throw mie::Error("GloVe file " + o->t.glove_path + " not found (run scripts/setup.sh, or pass --no-glove)");
+        }
+        auto train = mie::relation::from_mnre(mie::io::read_mnre(o->train));
+        std::vector<mie::relation::RelExample> dev;
+        if (!o->dev.empty()) dev = mie::relation::from_mnre(mie::io::read_mnre(o->dev));
+        mie::relation::TrainReport rep;
+        auto clf = mie::relation::train_relation(train, dev, o->t, &rep);
+        nlohmann::json meta = {{"train_file", o->train}, {"train_hash", mie::file_hash(o->train)},
+                               {"report", rep.to_json()}};
+        clf.save(o->out, meta);
+        nlohmann::json res = {{"model", o->out}, {"report", rep.to_json()}};
+        if (!dev.empty()) {
+          std::vector<std::string> gold, pred;
+          auto preds = clf.predict(dev);
+          for (size_t i = 0; i < dev.size(); ++i) {
+            gold.push_back(dev[i].label);
+            pred.push_back(preds[i].label);
+          }
+          const auto ev = mie::eval::score_mre(gold, pred);
+          const auto& m = ev.at("mre");
+          res["dev"] = {{"micro", m.total().to_json()}, {"acc", m.acc().percent()}, {"macro_f1", m.extra["macro_f1"]}};
+        }
+        if (!o->report.empty()) {
+          std::ofstream f(o->report);
+          if (!f) throw mie::Error("cannot write " + o->report);
+          f << res.dump(2) << "\n";
+        }
+        std::cout << res.dump() << "\n";
+        return 0;
+      };
+    });
+
+}  // namespace

@@ -1,0 +1,213 @@
+#include "mie/relation/classifier.h"
+
+#include <algorithm>
+
+#include "mie/core/error.h"
+#include "mie/relation/classifier_impl.h"
+#include "mie/relation/schema.h"
+
+namespace mie::relation {
+
+RelationClassifier::Impl::Impl(NetConfig c, Vocab v) : cfg(std::move(c)), vocab(std::move(v)) {
+  net = RelNet(cfg, static_cast<int64_t>(vocab.glove_words.size()) + 1, static_cast<int64_t>(vocab.words.size()),
+               static_cast<int64_t>(vocab.shapes.size()));
+  auto it = std::find(cfg.labels.begin(), cfg.labels.end(), kNoneLabel);
+  none_index = it == cfg.labels.end() ? -1 : static_cast<int>(it - cfg.labels.begin());
+}
+
+std::vector<Prediction> RelationClassifier::Impl::decode(const torch::Tensor& logits_in,
+                                                         const std::vector<const Encoded*>& ex) const {
+  torch::Tensor logits = logits_in.clone();
+  const int64_t L = logits.size(1);
+  if (none_index >= 0) logits.select(1, none_index).add_(none_bias);
+  std::vector<LabelSignature> sigs;
+  for (const auto& l : cfg.labels) sigs.push_back(label_signature(l));
+  for (size_t i = 0; i < ex.size(); ++i) {
+    if (ex[i]->head_type < 0 && ex[i]->tail_type < 0) continue;
+    for (int64_t l = 0; l < L; ++l)
+      if (!compatible(sigs[l], ex[i]->head_type, ex[i]->tail_type)) logits[i][l] = -1e9f;
+  }
+  torch::Tensor p = torch::softmax(logits, 1).contiguous();
+  std::vector<Prediction> out(ex.size());
+  const float* d = p.data_ptr<float>();
+  for (size_t i = 0; i < ex.size(); ++i) {
+    out[i].probs.assign(d + i * L, d + (i + 1) * L);
+    const int64_t best = std::max_element(out[i].probs.begin(), out[i].probs.end()) - out[i].probs.begin();
+    out[i].label = cfg.labels[best];
+    out[i].score = out[i].probs[best];
+  }
+  return out;
+}
+
+std::vector<Prediction> RelationClassifier::Impl::predict_encoded(const std::vector<const Encoded*>& ex) const {
+  if (ex.empty()) return {};
+  torch::NoGradGuard ng;
+  std::lock_guard<std::mutex> lock(mu);
+  net->eval();
+  Batch b = make_batch(ex, {});
+  return decode(net->forward(b).logits, ex);
+}
+
+RelationClassifier::RelationClassifier(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+const std::vector<std::string>& RelationClassifier::labels() const { return impl_->cfg.labels; }
+int RelationClassifier::none_index() const { return impl_->none_index; }
+float RelationClassifier::none_bias() const { return impl_->none_bias; }
+void RelationClassifier::set_none_bias(float b) { impl_->none_bias = b; }
+nlohmann::json RelationClassifier::info() const {
+  return {{"config", impl_->cfg.to_json()}, {"none_bias", impl_->none_bias}, {"train", impl_->train_info},
+          {"glove_rows", impl_->vocab.glove_words.size()}, {"word_rows", impl_->vocab.words.size()}};
+}
+
+WordVectors RelationClassifier::word_vectors() const {
+  WordVectors wv;
+  if (impl_->cfg.glove_dim <= 0) return wv;
+  wv.dim = impl_->cfg.glove_dim;
+  auto impl = impl_;
+  torch::Tensor table = impl->net->glove.contiguous();
+  wv.find = [impl, table](const std::string& key) -> const float* {
+    const int id = impl->vocab.glove_id(key);
+    return id > 0 ? table.data_ptr<float>() + static_cast<int64_t>(id) * table.size(1) : nullptr;
+  };
+  return wv;
+}
+
+std::vector<Prediction> RelationClassifier::predict(const std::vector<RelExample>& ex, int batch_size) const {
+  std::vector<Prediction> out;
+  out.reserve(ex.size());
+  batch_size = std::max(batch_size, 1);
+  for (size_t s = 0; s < ex.size(); s += batch_size) {
+    const size_t e = std::min(ex.size(), s + batch_size);
+    std::vector<Encoded> enc;
+    enc.reserve(e - s);
+    for (size_t i = s; i < e; ++i) enc.push_back(encode(impl_->vocab, ex[i]));
+    std::vector<const Encoded*> ptrs;
+    for (auto& x : enc) ptrs.push_back(&x);
+    for (auto& p : impl_->predict_encoded(ptrs)) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+ModelSection RelationClassifier::to_section() const {
+  ModelSection s;
+  s.name = kSectionName;
+  s.header = {{"arch", "relation-markers-" + impl_->cfg.encoder + "-attn"}, {"version", 1},
+              {"config", impl_->cfg.to_json()}, {"vocab", impl_->vocab.to_json()},
+              {"none_bias", impl_->none_bias}, {"train", impl_->train_info}};
+  auto add = [&](const std::string& name, const torch::Tensor& t) {
+    torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+    std::vector<int64_t> shape(c.sizes().begin(), c.sizes().end());
+    s.add_tensor(name, shape, std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel()));
+  };
+  for (const auto& p : impl_->net->named_parameters()) add(p.key(), p.value());
+  for (const auto& b : impl_->net->named_buffers()) add(b.key(), b.value());
+  return s;
+}
+
+RelationClassifier RelationClassifier::from_section(const ModelSection& s, const std::string& file_name) {
+  const auto& h = s.header;
+  if (h.value("version", 0) != 1 || !h.contains("config") || !h.contains("vocab"))
+    throw Error(file_name + ": section '" + s.name + "' is not a version-1 relation model");
+  auto impl = std::make_shared<Impl>(NetConfig::from_json(h.at("config")), Vocab::from_json(h.at("vocab")));
+  impl->none_bias = h.value("none_bias", 0.f);
+  impl->train_info = h.value("train", nlohmann::json::object());
+  torch::NoGradGuard ng;
+  auto load_into = [&](const std::string& name, torch::Tensor& t) {
+    const TensorData* d = s.find_tensor(name);
+    if (!d) throw Error(file_name + ": relation model lacks tensor '" + name + "'");
+    std::vector<int64_t> shape(t.sizes().begin(), t.sizes().end());
+    if (d->shape != shape)
+      throw Error(file_name + ": relation tensor '" + name + "' has the wrong shape for its config");
+    t.copy_(torch::from_blob(const_cast<float*>(d->data.data()), d->shape, torch::kFloat32));
+  };
+  for (auto& p : impl->net->named_parameters()) load_into(p.key(), p.value());
+  for (auto& b : impl->net->named_buffers()) load_into(b.key(), b.value());
+  impl->net->eval();
+  return RelationClassifier(impl);
+}
+
+RelationClassifier RelationClassifier::load(const std::string& path) {
+  ModelFile mf = ModelFile::load(path);
+  const ModelSection* s = mf.find_section(kSectionName);
+  if (!s) throw Error(path + ": no '" + std::string(kSectionName) + "' section (a relation model is needed)");
+  return from_section(*s, path);
+}
+
+void RelationClassifier::save(const std::string& path, const nlohmann::json& meta) const {
+  ModelFile mf;
+  mf.meta = meta;
+  mf.set_section(to_section());
+  mf.save(path);
+}
+
+std::vector<Prediction> predict_mnre(const RelationClassifier& clf, const std::vector<io::MreInstance>& in,
+                                     std::ostream* out) {
+  auto preds = clf.predict(from_mnre(in));
+  if (out)
+    for (size_t i = 0; i < preds.size(); ++i)
+      io::write_mnre_prediction(*out, static_cast<long>(i), preds[i].label, preds[i].score);
+  return preds;
+}
+
+void fill_relations(const RelationClassifier& clf, Post& p, const ImageSignals* image, float min_score) {
+  const auto pairs = entity_pairs(p);
+  std::vector<RelExample> ex;
+  ex.reserve(pairs.size());
+  const WordVectors wv = image ? clf.word_vectors() : WordVectors{};
+  for (const auto& [h, t] : pairs) {
+    ex.push_back(from_post(p, h, t));
+    if (image) ex.back().image = image_features(*image, ex.back(), wv);
+  }
+  const auto preds = clf.predict(ex);
+  p.relations.clear();
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (preds[i].label == kNoneLabel || preds[i].score < min_score) continue;
+    p.relations.push_back({pairs[i].first, pairs[i].second, preds[i].label, preds[i].score});
+  }
+}
+
+std::vector<RelExample> entity_object_examples(const Post& p, const ImageSignals& image, const WordVectors& wv) {
+  std::vector<RelExample> out;
+  for (size_t e = 0; e < p.entities.size(); ++e) {
+    const Entity& ent = p.entities[e];
+    for (size_t o = 0; o < image.objects.size(); ++o) {
+      const auto& obj = image.objects[o];
+      RelExample ex;
+      ex.id = p.id + ":" + std::to_string(e) + ":obj" + std::to_string(o);
+      ex.tokens = p.tokens;
+      ex.tokens.push_back(kObjToken);
+      const int start = static_cast<int>(ex.tokens.size());
+      std::string w;
+      for (char c : obj.label + " ") {
+        if (c == ' ' || c == '_') {
+          if (!w.empty()) ex.tokens.push_back(w);
+          w.clear();
+        } else {
+          w += c;
+        }
+      }
+      if (static_cast<int>(ex.tokens.size()) == start) ex.tokens.push_back("object");
+      ex.head = {ent.start, ent.end, arg_type_from_ner(ent.type)};
+      ex.tail = {start, static_cast<int>(ex.tokens.size()), -1};
+      validate(ex);
+      ex.image = image_features(image, ex, wv, &obj);
+      out.push_back(std::move(ex));
+    }
+  }
+  return out;
+}
+
+std::vector<ObjectRelation> entity_object_relations(const RelationClassifier& clf, const Post& p,
+                                                    const ImageSignals& image, float min_score) {
+  const auto ex = entity_object_examples(p, image, clf.word_vectors());
+  const auto preds = clf.predict(ex);
+  std::vector<ObjectRelation> out;
+  const size_t n_obj = image.objects.size();
+  for (size_t i = 0; i < ex.size(); ++i) {
+    if (preds[i].label == kNoneLabel || preds[i].score < min_score) continue;
+    out.push_back({static_cast<int>(i / n_obj), static_cast<int>(i % n_obj), preds[i].label, preds[i].score});
+  }
+  return out;
+}
+
+}  // namespace mie::relation

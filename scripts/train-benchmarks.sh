@@ -31,7 +31,7 @@ RESULTS="$OUT/ner-results.jsonl"
 train() {  # name train dev [extra args...]
   local name=$1 train=$2 dev=$3
   shift 3
-  local cmd=("$MIE" train ner --train "$train" --dev "$dev" --seed "$SEED" --threads "$THREADS" --max-minutes 14 -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
+  local cmd=("$MIE" train ner --train "$train" --dev "$dev" --seed "$SEED" --threads "$THREADS" --epochs 25 -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
   echo "== $name: ${cmd[*]}" >&2
   local t0=$(date +%s)
   local summary
@@ -84,7 +84,9 @@ rel() {  # name [extra args...]
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"summary":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/rel-results.jsonl"
   "$MIE" predict-rel --model "$OUT/$name.mie" --input "$DATA/mnre/val.txt" > "$OUT/$name.val.pred.jsonl"
-  "$MIE" eval --task mre --gold "$DATA/mnre/val.txt" --pred "$OUT/$name.val.pred.jsonl" --json >> "$OUT/rel-results.jsonl"
+  "$MIE" eval --task mre --gold "$DATA/mnre/val.txt" --pred "$OUT/$name.val.pred.jsonl" --json \
+    | python3 -c 'import json, sys; print(json.dumps({"model": sys.argv[1], "eval": json.load(sys.stdin)}))' "$name" \
+    >> "$OUT/rel-results.jsonl"
 }
 want mnre && rel mnre
 echo "results appended to $OUT/{ner,fine,rel}-results.jsonl" >&2

@@ -1,5 +1,7 @@
 #include "mie/ner/tagger.h"
 
+#include <algorithm>
+
 #include "mie/core/error.h"
 #include "mie/io/conll.h"
 #include "mie/ner/crf.h"
@@ -98,25 +100,28 @@ std::vector<std::string> Tagger::tag(const Post& post) const {
 
 void Tagger::predict(std::vector<Post>& posts, int batch_size) const {
   batch_size = std::max(batch_size, 1);
-  for (size_t s = 0; s < posts.size(); s += static_cast<size_t>(batch_size)) {
-    size_t e = std::min(posts.size(), s + static_cast<size_t>(batch_size));
-    std::vector<EncodedPost> enc;
+  // Encode everything, then batch posts of similar length together (less padding in the LSTM).
+  std::vector<EncodedPost> enc;
+  std::vector<size_t> idx;
+  enc.reserve(posts.size());
+  for (size_t i = 0; i < posts.size(); ++i) {
+    posts[i].entities.clear();
+    if (posts[i].tokens.empty()) continue;
+    enc.push_back(impl_->enc.encode(posts[i], impl_->cfg.use_context));
+    idx.push_back(i);
+  }
+  std::vector<size_t> order(enc.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return enc[a].size() < enc[b].size(); });
+  for (size_t s = 0; s < order.size(); s += static_cast<size_t>(batch_size)) {
+    const size_t e = std::min(order.size(), s + static_cast<size_t>(batch_size));
     std::vector<const EncodedPost*> ptrs;
-    std::vector<size_t> idx;
-    enc.reserve(e - s);
-    for (size_t i = s; i < e; ++i) {
-      posts[i].entities.clear();
-      if (posts[i].tokens.empty()) continue;
-      enc.push_back(impl_->enc.encode(posts[i], impl_->cfg.use_context));
-      idx.push_back(i);
-    }
-    for (auto& x : enc) ptrs.push_back(&x);
-    if (ptrs.empty()) continue;
+    for (size_t k = s; k < e; ++k) ptrs.push_back(&enc[order[k]]);
     auto paths = decode(*impl_, ptrs);
-    for (size_t k = 0; k < idx.size(); ++k) {
+    for (size_t k = s; k < e; ++k) {
       std::vector<std::string> tags;
-      for (int l : paths[k]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(l)]);
-      posts[idx[k]].entities = io::decode_bio(tags);
+      for (int l : paths[k - s]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(l)]);
+      posts[idx[order[k]]].entities = io::decode_bio(tags);
     }
   }
 }

@@ -47,7 +47,8 @@ class Tagger {
   static std::shared_ptr<const Tagger> load(const ModelSection& section);
 
   // Replaces each post's entities with predicted ones (score = 1 - mean tag marginal
-  // uncertainty is not computed; score is 1). Processes posts in batches of `batch_size`.
+  // uncertainty is not computed; score is 1). Processes posts in batches of `batch_size`
+  // posts of similar length (sorted by length first; output order is the input order).
   void predict(std::vector<Post>& posts, int batch_size = 64) const;
   // BIO tags for one post (no entity decoding).
   std::vector<std::string> tag(const Post& post) const;

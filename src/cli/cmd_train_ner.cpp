@@ -18,7 +18,7 @@ namespace {
 struct Opts {
   std::string train, dev, caption, knowledge, output, glove;
   ner::TrainOptions t;
-  bool no_chars = false, no_shapes = false, no_feats = false;
+  bool no_chars = false, no_shapes = false, no_feats = false, no_gaz = false;
 };
 
 std::string now_iso() {
@@ -35,6 +35,7 @@ int run(const Opts& o) {
   t.net.use_chars = !o.no_chars;
   t.net.use_shapes = !o.no_shapes;
   t.net.use_feats = !o.no_feats;
+  t.enc.use_gazetteers = !o.no_gaz;
   t.net.use_context = !o.caption.empty() || !o.knowledge.empty();
   nlohmann::json ctx_info = nlohmann::json::object();
   if (t.net.use_context) {
@@ -92,7 +93,8 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
   app.add_flag("--no-chars", o->no_chars, "Ablation: no character CNN");
   app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");
-  app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing features");
+  app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing/gazetteer features");
+  app.add_flag("--no-gazetteers", o->no_gaz, "Ablation: no gazetteer match features");
   return [o]() -> int { return run(*o); };
 });
 

@@ -9,6 +9,7 @@
 #include "mie/io/conll.h"
 #include "mie/text/embeddings.h"
 #include "mie/text/features.h"
+#include "mie/text/gazetteer.h"
 #include "mie/text/tokenizer.h"
 
 namespace mie::ner {
@@ -28,7 +29,19 @@ std::vector<std::string> code_points(const std::string& token) {
 }
 }  // namespace
 
-int Encoder::num_feats() { return text::kNumFeatures + 2 + kKnowledgeFeats; }
+int Encoder::num_feats() { return text::kNumFeatures + 2 + kKnowledgeFeats + kGazFeats; }
+
+void Encoder::load_gazetteers() {
+  gz_.reset();
+  if (!cfg_.use_gazetteers) return;
+  gz_ = text::shared_gazetteer();
+  for (int g = 0; g < kGazFeats / 2; ++g) {
+    gz_index_[g] = gz_->index(kNerGazetteers[g]);
+    if (gz_index_[g] < 0)
+      throw Error(std::string("gazetteer list '") + kNerGazetteers[g] + "' is missing from " + text::default_gazetteer_dir() +
+                  " (run scripts/setup.sh)");
+  }
+}
 
 std::vector<KnowledgeEntity> parse_knowledge(const std::string& knowledge) {
   std::vector<KnowledgeEntity> out;
@@ -159,12 +172,13 @@ Encoder Encoder::build(const std::vector<Post>& train, const text::Embeddings& g
   for (size_t k = 0; k < rows.size(); ++k)
     std::copy(glove.row(rows[k]), glove.row(rows[k]) + d, vectors.begin() + static_cast<std::ptrdiff_t>((k + 3) * d));
   e.index();
+  e.load_gazetteers();
   return e;
 }
 
 nlohmann::json Encoder::to_json() const {
   return {{"glove_top", cfg_.glove_top}, {"max_context", cfg_.max_context}, {"min_char_count", cfg_.min_char_count},
-          {"word_dim", word_dim_}, {"words", words_}, {"chars", chars_}, {"shapes", shapes_}, {"labels", labels_},
+          {"use_gazetteers", cfg_.use_gazetteers}, {"word_dim", word_dim_}, {"words", words_}, {"chars", chars_}, {"shapes", shapes_}, {"labels", labels_},
           {"num_feats", num_feats()}, {"max_word_chars", kMaxWordChars}};
 }
 
@@ -174,6 +188,7 @@ Encoder Encoder::from_json(const nlohmann::json& j) {
     e.cfg_.glove_top = j.at("glove_top").get<int>();
     e.cfg_.max_context = j.at("max_context").get<int>();
     e.cfg_.min_char_count = j.at("min_char_count").get<int>();
+    e.cfg_.use_gazetteers = j.value("use_gazetteers", false);
     e.word_dim_ = j.at("word_dim").get<int>();
     e.words_ = j.at("words").get<std::vector<std::string>>();
     e.chars_ = j.at("chars").get<std::vector<std::string>>();
@@ -186,6 +201,7 @@ Encoder Encoder::from_json(const nlohmann::json& j) {
   }
   if (e.words_.size() < 3 || e.labels_.empty()) throw Error("malformed NER encoder header: empty vocabulary");
   e.index();
+  e.load_gazetteers();
   return e;
 }
 
@@ -236,6 +252,15 @@ EncodedPost Encoder::encode(const Post& p, bool use_context) const {
       if (fb[i].test(static_cast<size_t>(f))) out.feats[i * nf + f] = 1.f;
     if (i >= n_ctx_begin) out.feats[i * nf + text::kNumFeatures] = 1.f;
     if (sep) out.feats[i * nf + text::kNumFeatures + 1] = 1.f;
+  }
+  if (gz_) {
+    const text::GazetteerTags gt = gz_->match(toks);
+    const int base = text::kNumFeatures + 2 + kKnowledgeFeats;
+    for (size_t i = 0; i < n; ++i)
+      for (int g = 0; g < kGazFeats / 2; ++g) {
+        const text::GazTag t = gt.at(static_cast<int>(i), gz_index_[g]);
+        if (t != text::kGazO) out.feats[i * nf + base + 2 * g + (t == text::kGazB ? 0 : 1)] = 1.f;
+      }
   }
   if (use_context && !p.knowledge.empty()) {
     // Knowledge matches on tweet tokens: per coarse type (PER, LOC, ORG, OTHER) B and I, plus "any".

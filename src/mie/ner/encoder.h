@@ -10,10 +10,14 @@
 // entity listed in the post's LLM knowledge get match features (type B/I), and with
 // max_context > 0 the knowledge and caption tokens follow the tweet after a "[SEP]" token
 // (truncated to max_context tokens); only the first n_tweet positions carry labels. Labels are BIO tags ("O", "B-PER", ...).
+// With cfg.use_gazetteers every token also gets B/I features for greedy longest matches in the
+// city, company, country, person and region lists of text::shared_gazetteer() (loaded from
+// default_gazetteer_dir() at build and load time; a missing list throws mie::Error).
 // Thread safety: a built Encoder is immutable; encode() is safe from many threads.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
@@ -23,12 +27,16 @@
 
 namespace mie::text {
 class Embeddings;
+class Gazetteer;
 }
 
 namespace mie::ner {
 
 inline constexpr int kMaxWordChars = 20;
 inline constexpr int kKnowledgeFeats = 9;  // B/I x PER, LOC, ORG, OTHER + any
+// Gazetteer lists the tagger reads (text/gazetteer.h, built by scripts/setup.sh), B and I each.
+inline constexpr const char* kNerGazetteers[] = {"city", "company", "country", "person", "region"};
+inline constexpr int kGazFeats = 2 * 5;
 
 // An entity the LLM knowledge lists ("Named entities: 1. Donald Trump (person/president) ..."):
 // lookup keys of its tokens and a coarse type (0 PER, 1 LOC, 2 ORG, 3 OTHER).
@@ -42,6 +50,7 @@ struct EncoderConfig {
   int glove_top = 50000;     // keep the first N GloVe words (frequency order) besides train words
   int max_context = 0;       // context tokens encoded after [SEP] (0: knowledge-match features only)
   int min_char_count = 2;    // rarer characters map to unknown
+  bool use_gazetteers = true;  // B/I match features of kNerGazetteers (text::shared_gazetteer())
 };
 
 struct EncodedPost {
@@ -78,6 +87,9 @@ class Encoder {
  private:
   int64_t word_id(const std::string& token) const;
   EncoderConfig cfg_;
+  std::shared_ptr<const text::Gazetteer> gz_;
+  int gz_index_[kGazFeats / 2] = {};
+  void load_gazetteers();
   int word_dim_ = 0;
   std::vector<std::string> words_, chars_, shapes_, labels_;
   std::unordered_map<std::string, int64_t> word_ix_, char_ix_, shape_ix_;

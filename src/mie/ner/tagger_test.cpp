@@ -136,9 +136,10 @@ TEST(Tagger, ContextModelWorksWithAndWithoutContext) {
   // Knowledge-match features fire on some tweet tokens (the "any" column).
   int matched = 0;
   const int nf = ner::Encoder::num_feats();
+  const int any_col = text::kNumFeatures + 2 + ner::kKnowledgeFeats - 1;
   for (const auto& p : dv) {
     auto e = tagger->encoder().encode(p, true);
-    for (int i = 0; i < e.n_tweet; ++i) matched += e.feats[static_cast<size_t>(i * nf + nf - 1)] > 0;
+    for (int i = 0; i < e.n_tweet; ++i) matched += e.feats[static_cast<size_t>(i * nf + any_col)] > 0;
   }
   EXPECT_GT(matched, 20);
   std::vector<Post> with = dv, without = dv;
@@ -156,6 +157,31 @@ TEST(Tagger, RejectsForeignSections) {
   EXPECT_THROW(ner::Tagger::load(s), Error);
   s.header = {{"arch", "bilstm-crf"}, {"config", {{"hidden", 3}}}};
   EXPECT_THROW(ner::Tagger::load(s), Error);
+}
+
+TEST(Encoder, GazetteerMatchFeatures) {
+  Post p;
+  p.tokens = {"Flying", "to", "new", "york", "via", "London", "#Canada"};
+  std::vector<float> vectors;
+  ner::EncoderConfig cfg;
+  cfg.glove_top = 10;
+  ner::Encoder enc = ner::Encoder::build({p}, glove_for({p}), cfg, false, vectors);
+  ner::EncodedPost e = enc.encode(p, false);
+  const int nf = ner::Encoder::num_feats();
+  const int base = text::kNumFeatures + 2 + ner::kKnowledgeFeats;  // city B, city I, company B, ...
+  auto f = [&](int tok, int col) { return e.feats[static_cast<size_t>(tok * nf + base + col)]; };
+  EXPECT_EQ(f(2, 8), 1.f);  // "new" begins a region (New York state; columns: city, company, country, person, region)
+  EXPECT_EQ(f(3, 9), 1.f);  // "york" continues it
+  EXPECT_EQ(f(1, 8) + f(1, 9), 0.f);
+  EXPECT_EQ(f(5, 0), 1.f);  // "London" begins a city
+  EXPECT_EQ(f(6, 4), 1.f);  // "#Canada" is a country (B)
+  // Without gazetteers the columns stay zero, and the setting survives the model header.
+  cfg.use_gazetteers = false;
+  ner::Encoder off = ner::Encoder::build({p}, glove_for({p}), cfg, false, vectors);
+  ner::EncodedPost e2 = off.encode(p, false);
+  for (int c = 0; c < ner::kGazFeats; ++c) EXPECT_EQ(e2.feats[static_cast<size_t>(2 * nf + base + c)], 0.f);
+  EXPECT_FALSE(ner::Encoder::from_json(off.to_json()).encode(p, false).feats[static_cast<size_t>(2 * nf + base)] > 0);
+  EXPECT_EQ(ner::Encoder::from_json(enc.to_json()).encode(p, false).feats, e.feats);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
@@ -89,6 +90,14 @@ std::string gazetteer_key(std::string_view tok) {
 }
 
 std::string default_gazetteer_dir() { return mie::cache_dir() + "/gazetteers"; }
+
+std::shared_ptr<const Gazetteer> shared_gazetteer() {
+  static std::mutex mu;
+  static std::shared_ptr<const Gazetteer> gz;
+  std::lock_guard<std::mutex> lock(mu);
+  if (!gz) gz = std::make_shared<const Gazetteer>(Gazetteer::load_dir(default_gazetteer_dir()));
+  return gz;
+}
 
 void Gazetteer::insert(int g, const std::vector<std::string>& toks) {
   const uint32_t bit = 1u << g;

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,5 +87,9 @@ std::string gazetteer_key(std::string_view token);
 
 // $MIE_CACHE/gazetteers, else <source>/.cache/gazetteers.
 std::string default_gazetteer_dir();
+
+// The lists of default_gazetteer_dir(), loaded once per process and shared (thread-safe).
+// Throws mie::Error naming the directory when it is missing (run scripts/setup.sh).
+std::shared_ptr<const Gazetteer> shared_gazetteer();
 
 }  // namespace mie::text

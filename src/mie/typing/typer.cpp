@@ -40,13 +40,7 @@ std::shared_ptr<const WordNet> shared_wordnet() {
   return wn;
 }
 
-std::shared_ptr<const text::Gazetteer> shared_gazetteer() {
-  static std::mutex mu;
-  static std::shared_ptr<const text::Gazetteer> gz;
-  std::lock_guard<std::mutex> lock(mu);
-  if (!gz) gz = std::make_shared<const text::Gazetteer>(text::Gazetteer::load_dir(text::default_gazetteer_dir()));
-  return gz;
-}
+std::shared_ptr<const text::Gazetteer> shared_gazetteer() { return text::shared_gazetteer(); }
 
 struct Typer::Impl {
   nlohmann::json header;

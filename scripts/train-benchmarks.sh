@@ -49,10 +49,29 @@ train() {  # name train dev [extra args...]
   echo "$summary" >&2
 }
 
-want gmner && train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt"
-want twitter2015 && train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt"
-want twitter2017 && train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt"
-want gmner-know && train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+# Grounding stage (groundable classifier + region choice, grounding/): added to a GMNER NER model
+# file in place, so one file does entities, types, groundable flags and boxes. Trained on GMNER
+# train (gold groundable flags from the VOC xml) with the BLIP-2 captions; scored on dev.
+ground() {  # name [extra args...]
+  local name=$1
+  shift
+  local cmd=("$MIE" train ground --train "$DATA/gmner/train.txt" --dev "$DATA/gmner/dev.txt" --xml "$DATA/gmner/xml"
+             --caption "$DATA/aux/captions-blip2.jsonl" --seed "$SEED" --base "$OUT/$name.mie" -o "$OUT/$name.mie" "$@")
+  echo "== $name (ground): ${cmd[*]}" >&2
+  local summary
+  summary=$("${cmd[@]}")
+  printf '{"model":"%s","date":"%s","command":"%s","summary":%s}\n' \
+    "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" "$summary" >> "$OUT/ground-results.jsonl"
+}
+
+# (`if want ...; then` rather than `want ... &&`: set -e does not apply inside && lists.)
+if want gmner; then train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt"; ground gmner; fi
+if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt"; fi
+if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt"; fi
+if want gmner-know; then
+  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+  ground gmner-know
+fi
 # FMNERG = the GMNER NER stage (FMNERG's 8 coarse types map onto GMNER's 4 with identical spans, see
 # io/fmnerg.h) + the fine typing stage trained on FMNERG train (typing/typer.h). `mie train fine`
 # scores the dev split on gold spans and end to end (NER spans + fine types) and picks the
@@ -69,8 +88,8 @@ fine() {  # name base [extra args...]
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"summary":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/fine-results.jsonl"
 }
-want fmnerg && fine fmnerg gmner
-want fmnerg-know && fine fmnerg-know gmner-know --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+if want fmnerg; then fine fmnerg gmner; fi
+if want fmnerg-know; then fine fmnerg-know gmner-know --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"; fi
 # MNRE v2: relation classifier trained on MNRE train only; val picks the epoch (--select-best) and
 # is scored by `mie eval --task mre` on the written model's predictions.
 rel() {  # name [extra args...]
@@ -88,5 +107,5 @@ rel() {  # name [extra args...]
     | python3 -c 'import json, sys; print(json.dumps({"model": sys.argv[1], "eval": json.load(sys.stdin)}))' "$name" \
     >> "$OUT/rel-results.jsonl"
 }
-want mnre && rel mnre
-echo "results appended to $OUT/{ner,fine,rel}-results.jsonl" >&2
+if want mnre; then rel mnre; fi
+echo "results appended to $OUT/{ner,ground,fine,rel}-results.jsonl" >&2

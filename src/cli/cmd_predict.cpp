@@ -219,7 +219,7 @@ Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or C
   app.add_option("--knowledge", o->knowledge, "LLM knowledge JSONL (for models trained with context)");
   app.add_option("--image", o->image, "Image of the --text post (grounding stage)");
   app.add_option("--images", o->images, "Directory of images: relative image paths resolve here; CoNLL posts use <IMGID>.jpg");
-  app.add_option("--regions", o->sources, "Grounding detectors: face,object,text,image (any subset)")->capture_default_str();
+  app.add_option("--regions,--sources", o->sources, "Grounding detectors: face,object,text,image (any subset)")->capture_default_str();
   app.add_option("--vinvl", o->vinvl, "Grounding on VinVL regions: directory of <image>.npz (Entity.region = top-k index)");
   app.add_option("--vinvl-top-k", o->vinvl_top_k, "VinVL regions per image (eval --top-k)")->capture_default_str();
   return [o]() -> int { return run(*o); };

@@ -1,0 +1,38 @@
+// The "ground" pipeline stage: for each entity the NER stage found, groundable or not and its box
+// (mie/grounding/grounder.h). Registered for the model-file section "ground". Runtime options
+// (detector sources, VinVL dir, images dir) come from the section header's "runtime" object,
+// which `mie predict` fills from its command line (--regions, --vinvl, --images); a model file
+// without it uses the detectors face,object,text,image. Each run() call analyses every distinct
+// image once (the ImageAnalyser caches by path); concurrent run() calls use their own analysers.
+#include "cli/pipeline.h"
+#include "mie/core/error.h"
+#include "mie/grounding/grounder.h"
+
+namespace mie::cli {
+namespace {
+
+class GroundStage : public Stage {
+ public:
+  GroundStage(grounding::Grounder g, grounding::GroundRuntime rt) : g_(std::move(g)), rt_(std::move(rt)) {}
+  std::string name() const override { return grounding::kGroundSection; }
+  void run(std::vector<Post>& posts) const override {
+    grounding::ImageAnalyser an(rt_);
+    for (Post& p : posts) g_.ground(p, an.analyse(p));
+  }
+
+ private:
+  grounding::Grounder g_;
+  grounding::GroundRuntime rt_;
+};
+
+StageRegistrar ground_stage(grounding::kGroundSection, [](const ModelFile& mf, const ModelSection& s) -> std::unique_ptr<Stage> {
+  try {
+    return std::make_unique<GroundStage>(grounding::Grounder::from_section(s),
+                                         grounding::GroundRuntime::from_json(s.header.value("runtime", nlohmann::json::object())));
+  } catch (const Error& e) {
+    throw Error(mf.path() + ": " + e.what());
+  }
+});
+
+}  // namespace
+}  // namespace mie::cli

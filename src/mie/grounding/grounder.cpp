@@ -1,0 +1,119 @@
+#include "mie/grounding/grounder.h"
+
+#include <filesystem>
+
+#include "mie/core/error.h"
+#include "mie/io/npz.h"
+#include "mie/vision/image.h"
+#include "mie/vision/proposer.h"
+
+namespace mie::grounding {
+
+nlohmann::json GroundRuntime::to_json() const {
+  return {{"sources", sources}, {"vinvl_dir", vinvl_dir}, {"vinvl_top_k", vinvl_top_k}, {"images_dir", images_dir},
+          {"assets_dir", assets_dir}};
+}
+
+GroundRuntime GroundRuntime::from_json(const nlohmann::json& j) {
+  GroundRuntime r;
+  r.sources = j.value("sources", r.sources);
+  r.vinvl_dir = j.value("vinvl_dir", r.vinvl_dir);
+  r.vinvl_top_k = j.value("vinvl_top_k", r.vinvl_top_k);
+  r.images_dir = j.value("images_dir", r.images_dir);
+  r.assets_dir = j.value("assets_dir", r.assets_dir);
+  return r;
+}
+
+Analysis make_analysis(std::vector<vision::Candidate> cands, int width, int height, int vinvl_offset) {
+  Analysis a;
+  bool whole = false;
+  for (const auto& c : cands) whole |= c.source == "image";
+  if (!whole) {
+    cands.insert(cands.begin(), vision::whole_image_candidate(width, height));
+    if (vinvl_offset >= 0) ++vinvl_offset;
+  }
+  a.cands = std::move(cands);
+  a.width = width;
+  a.height = height;
+  a.vinvl_offset = vinvl_offset;
+  a.summary = summarise(a.cands);
+  return a;
+}
+
+ImageAnalyser::ImageAnalyser(GroundRuntime rt) : rt_(std::move(rt)) {}
+ImageAnalyser::~ImageAnalyser() = default;
+
+std::string ImageAnalyser::resolve(const std::string& path) const {
+  if (rt_.images_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(rt_.images_dir) / path).string();
+}
+
+const Analysis* ImageAnalyser::analyse(const Post& p) {
+  if (!p.image || p.image->path.empty()) return nullptr;
+  const std::string path = resolve(p.image->path);
+  if (auto it = cache_.find(path); it != cache_.end()) return &it->second;
+  Analysis a;
+  if (!rt_.vinvl_dir.empty()) {
+    const std::string npz =
+        (std::filesystem::path(rt_.vinvl_dir) / (std::filesystem::path(path).filename().string() + ".npz")).string();
+    cv::Size size;
+    if (std::filesystem::exists(path)) {
+      const auto h = vision::read_image_header(path);
+      const bool swap = h.exif_orientation >= 5;
+      size = swap ? cv::Size(h.height, h.width) : cv::Size(h.width, h.height);
+    }
+    if (size.width == 0) {  // no image file: the size recorded in the npz
+      const auto r = io::read_vinvl(npz, 1);
+      size = cv::Size(r.image_w, r.image_h);
+    }
+    auto cands = vision::vinvl_candidates(npz, rt_.vinvl_top_k, size);
+    a = make_analysis(std::move(cands), size.width, size.height, 0);
+  } else {
+    const cv::Mat bgr = vision::load_image(path);
+    if (!proposer_) {
+      auto opt = vision::ProposerOptions::with_sources(rt_.sources);
+      opt.assets_dir = rt_.assets_dir;
+      proposer_ = std::make_unique<vision::RegionProposer>(opt);
+    }
+    a = make_analysis(proposer_->propose(bgr), bgr.cols, bgr.rows);
+  }
+  return &cache_.emplace(path, std::move(a)).first->second;
+}
+
+void Grounder::ground(Post& p, const Analysis* a) const {
+  for (size_t i = 0; i < p.entities.size(); ++i) {
+    Entity& e = p.entities[i];
+    const float prob = cls.prob(p, static_cast<int>(i), a ? &a->summary : nullptr);
+    e.groundable = prob >= cls.threshold;
+    e.boxes.clear();
+    e.region = -1;
+    if (!e.groundable || !a) continue;
+    const RegionChoice c = scorer.choose(p, static_cast<int>(i), a->cands, a->width, a->height);
+    if (c.index < 0 || (c.whole_image && prob < fallback_p)) {
+      e.groundable = false;
+      continue;
+    }
+    e.boxes = {c.box};
+    if (a->vinvl_offset >= 0 && c.index >= a->vinvl_offset) e.region = c.index - a->vinvl_offset;
+  }
+}
+
+ModelSection Grounder::to_section() const {
+  ModelSection s;
+  s.name = kGroundSection;
+  cls.save(s);
+  s.header["regions"] = {{"weights", scorer.to_json()}, {"fallback_p", fallback_p}};
+  return s;
+}
+
+Grounder Grounder::from_section(const ModelSection& s) {
+  Grounder g;
+  g.cls = GroundClassifier::load(s);
+  if (s.header.contains("regions")) {
+    g.scorer = RegionScorer::from_json(s.header["regions"].value("weights", nlohmann::json::object()));
+    g.fallback_p = s.header["regions"].value("fallback_p", g.fallback_p);
+  }
+  return g;
+}
+
+}  // namespace mie::grounding

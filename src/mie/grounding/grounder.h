@@ -1,0 +1,85 @@
+// mie/grounding/grounder.h — the grounding step: for each entity, groundable or not and its box.
+//
+//   mie::grounding::Grounder g = mie::grounding::Grounder::from_section(mf.section("ground"));
+//   mie::grounding::ImageAnalyser an(mie::grounding::GroundRuntime{.sources = "face,object,text,image"});
+//   const mie::grounding::Analysis* a = an.analyse(post);   // nullptr: post has no image
+//   g.ground(post, a);       // sets Entity::groundable, boxes (original pixels), region (VinVL)
+//
+// Decision: p = sigmoid(classifier logit [+ detector rule when an image was analysed]);
+// groundable when p >= threshold. With an image, the RegionScorer's argmax gives the box; when
+// that is the whole-image candidate (the fallback: nothing better was found) and p < fallback_p,
+// the entity is marked not groundable instead (docs/grounding.md). Without an image: groundable
+// from text+caption only, no boxes (mie eval's box mode then counts it as not grounded).
+// VinVL mode (runtime.vinvl_dir): candidates are the whole image + the top-k regions of
+// <vinvl_dir>/<image name>.npz in score order; Entity::region is the chosen region's index in
+// that top-k list (eval --regions), -1 for the whole image.
+// Thread safety: a const Grounder is pure. ImageAnalyser caches analyses by path and is NOT
+// thread-safe; use one per thread (detectors load lazily on first use).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mie/core/model_file.h"
+#include "mie/grounding/classifier.h"
+#include "mie/grounding/regions.h"
+#include "mie/vision/candidate.h"
+
+namespace mie::vision {
+class RegionProposer;
+}
+
+namespace mie::grounding {
+
+inline constexpr const char* kGroundSection = "ground";
+
+struct GroundRuntime {
+  std::string sources = "face,object,text,image";  // detectors (vision::ProposerOptions::with_sources)
+  std::string vinvl_dir;    // use VinVL <name>.npz regions instead of the detectors
+  int vinvl_top_k = 16;
+  std::string images_dir;   // relative image paths are resolved against this
+  std::string assets_dir;   // "" = mie::assets_dir()
+  nlohmann::json to_json() const;
+  static GroundRuntime from_json(const nlohmann::json& j);
+};
+
+struct Analysis {
+  std::vector<vision::Candidate> cands;  // always includes the whole image
+  int width = 0, height = 0;
+  int vinvl_offset = -1;  // index of the first VinVL candidate, -1 when none
+  ImageSummary summary;
+};
+
+class ImageAnalyser {
+ public:
+  explicit ImageAnalyser(GroundRuntime rt);
+  ~ImageAnalyser();
+  // nullptr when the post has no image (or an empty path); throws mie::Error for missing files.
+  const Analysis* analyse(const Post& p);
+  std::string resolve(const std::string& path) const;
+  size_t cached() const { return cache_.size(); }
+
+ private:
+  GroundRuntime rt_;
+  std::unique_ptr<vision::RegionProposer> proposer_;
+  std::map<std::string, Analysis> cache_;
+};
+
+// Builds an Analysis from given candidates (adds the whole image when absent).
+Analysis make_analysis(std::vector<vision::Candidate> cands, int width, int height, int vinvl_offset = -1);
+
+class Grounder {
+ public:
+  GroundClassifier cls;
+  RegionScorer scorer;
+  float fallback_p = 0.75f;
+
+  void ground(Post& p, const Analysis* a) const;
+  ModelSection to_section() const;  // named kGroundSection
+  static Grounder from_section(const ModelSection& s);
+};
+
+}  // namespace mie::grounding

@@ -102,7 +102,7 @@ rel() {  # name [extra args...]
   summary=$("${cmd[@]}")
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"summary":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/rel-results.jsonl"
-  "$MIE" predict-rel --model "$OUT/$name.mie" --input "$DATA/mnre/val.txt" > "$OUT/$name.val.pred.jsonl"
+  "$MIE" predict --model "$OUT/$name.mie" --input "$DATA/mnre/val.txt" > "$OUT/$name.val.pred.jsonl"
   "$MIE" eval --task mre --gold "$DATA/mnre/val.txt" --pred "$OUT/$name.val.pred.jsonl" --json \
     | python3 -c 'import json, sys; print(json.dumps({"model": sys.argv[1], "eval": json.load(sys.stdin)}))' "$name" \
     >> "$OUT/rel-results.jsonl"

@@ -12,6 +12,9 @@
 #include "mie/core/error.h"
 #include "mie/io/conll.h"
 #include "mie/io/jsonl.h"
+#include "mie/io/mnre.h"
+#include "mie/ner/tagger.h"
+#include "mie/relation/classifier.h"
 #include "mie/io/aux.h"
 #include "mie/text/tokenizer.h"
 
@@ -149,6 +152,13 @@ void run_parallel(const Pipeline& pipe, std::vector<Post>& posts, int threads) {
 int run(const Opts& o) {
   if (o.format != "jsonl" && o.format != "conll") throw Error("--format must be jsonl or conll");
   ModelFile mf = ModelFile::load(o.model);
+  if (mf.find_section(relation::kSectionName) && !mf.find_section(ner::kNerSection)) {
+    // A relation model (mie train rel): MNRE instance file in, {"id","relation","score"} lines out.
+    if (!o.text.empty()) throw Error(o.model + ": a relation model reads MNRE instances (--input FILE or -), not --text");
+    auto clf = relation::RelationClassifier::load(o.model);
+    relation::predict_mnre(clf, io::read_mnre(o.input), &std::cout);
+    return 0;
+  }
   if (const ModelSection* g = mf.find_section("ground")) {  // runtime options of the grounding stage
     ModelSection s = *g;
     s.header["runtime"] = {{"sources", o.sources}, {"vinvl_dir", o.vinvl}, {"vinvl_top_k", o.vinvl_top_k},

@@ -1,5 +1,5 @@
 // mie predict-rel — classify MNRE instances with a relation model; one {"id","relation","score"}
-// line per instance on stdout (lead: merge into `mie predict`).
+// line per instance on stdout. `mie predict --model M --input F` does the same for a relation model.
 #include <iostream>
 #include <memory>
 

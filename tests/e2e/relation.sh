@@ -28,6 +28,7 @@ for i, j in enumerate(lines):
 PY
 # stdin works the same
 "$MIE" predict-rel --model "$TMP/rel.mie" --input - < "$TMP/val.txt" | cmp - "$TMP/pred.jsonl" || fail "stdin differs"
+"$MIE" predict --model "$TMP/rel.mie" --input "$TMP/val.txt" | cmp - "$TMP/pred.jsonl" || fail "mie predict differs from predict-rel"
 
 # Bad input: malformed instance line, wrong model file -> exit 2 with the file named.
 echo "{'token': ['a'], 'h': {'name': 'a', 'pos': [0, 3]}}" > "$TMP/bad.txt"

@@ -81,6 +81,10 @@ const Analysis* ImageAnalyser::analyse(const Post& p) {
 }
 
 void Grounder::ground(Post& p, const Analysis* a) const {
+  if (a && p.image && p.image->width <= 0 && p.image->height <= 0) {  // report the analysed size
+    p.image->width = a->width;
+    p.image->height = a->height;
+  }
   for (size_t i = 0; i < p.entities.size(); ++i) {
     Entity& e = p.entities[i];
     const float prob = cls.prob(p, static_cast<int>(i), a ? &a->summary : nullptr);

@@ -43,7 +43,8 @@ train() {  # name train dev [extra args...]
   [[ " $* " == *" --caption "* ]] && ctx+=(--caption "$(echo "$*" | sed 's/.*--caption \([^ ]*\).*/\1/')")
   "$MIE" predict --model "$OUT/$name.mie" --input "$dev" --format conll "${ctx[@]}" > "$OUT/$name.dev.pred.conll"
   local ev
-  ev=$("$MIE" eval --task mner --gold "$dev" --pred "$OUT/$name.dev.pred.conll" --json)
+  ev=$("$MIE" eval --task mner --gold "$dev" --pred "$OUT/$name.dev.pred.conll" --json \
+       | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))')  # one line: JSONL
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"train":%s,"eval":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $((t1 - t0)) "$summary" "$ev" >> "$RESULTS"
   echo "$summary" >&2

@@ -14,7 +14,7 @@ set -euo pipefail
 # made training ~12x slower).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/setup.sh" >&2  # setup logs never mix with the results on stdout
 MIE="${MIE_BUILD_DIR:-$ROOT/build}/mie"
 MODEL="${MIE_MODELS:-$ROOT/models}/gmner.mie"
 if [[ $# -gt 0 ]]; then

@@ -39,8 +39,8 @@ apt_install() {  # apt_install PKG... : installs the given packages, apt-get upd
     SUDO=(sudo)
   fi
   log "installing Debian packages: $*"
-  if [[ $APT_UPDATED -eq 0 ]]; then "${SUDO[@]}" apt-get update -q; APT_UPDATED=1; fi
-  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "$@"
+  if [[ $APT_UPDATED -eq 0 ]]; then "${SUDO[@]}" apt-get update -q >&2; APT_UPDATED=1; fi
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "$@" >&2
 }
 
 missing=()
@@ -136,7 +136,7 @@ log "detector assets: ok ($ASSETS)"
 if [[ "${MIE_SKIP_BUILD:-0}" != 1 ]]; then
   # shellcheck disable=SC2086
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ${MIE_CMAKE_ARGS:-} >/dev/null
-  cmake --build "$BUILD" -j "$JOBS"
+  cmake --build "$BUILD" -j "$JOBS" >&2  # build log to stderr: stdout carries results
   log "build: ok ($BUILD)"
 fi
 MIE="$BUILD/mie"

@@ -155,7 +155,7 @@ int run(const Opts& o) {
   if (mf.find_section(relation::kSectionName) && !mf.find_section(ner::kNerSection)) {
     // A relation model (mie train rel): MNRE instance file in, {"id","relation","score"} lines out.
     if (!o.text.empty()) throw Error(o.model + ": a relation model reads MNRE instances (--input FILE or -), not --text");
-    auto clf = relation::RelationClassifier::load(o.model);
+    auto clf = relation::RelationClassifier::from_section(mf.section(relation::kSectionName), o.model);  // already read
     relation::predict_mnre(clf, io::read_mnre(o.input), &std::cout);
     return 0;
   }

@@ -5,6 +5,7 @@
 // models in mie::assets_dir(); benchmarks report an error when either is missing.
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <memory>
 
 #include <opencv2/core.hpp>
@@ -42,20 +43,22 @@ bool ready(benchmark::State& st) {
   return true;
 }
 
-RegionProposer& proposer(int text_size) {
-  static std::unique_ptr<RegionProposer> p736, p512;
-  auto& p = text_size == 736 ? p736 : p512;
+// One proposer per (text-detector input size, face detector's long side), built on first use.
+RegionProposer& proposer(int text_size, int face_side = 640) {
+  static std::map<std::pair<int, int>, std::unique_ptr<RegionProposer>> made;
+  auto& p = made[{text_size, face_side}];
   if (!p) {
     ProposerOptions o;
     o.text_opt.input_size = text_size;
+    o.face_opt.max_side = face_side;
     p = std::make_unique<RegionProposer>(o);
   }
   return *p;
 }
 
-void BM_Face(benchmark::State& st) {
+void BM_Face(benchmark::State& st) {  // arg: the long side YuNet sees
   if (!ready(st)) return;
-  auto& p = proposer(736);
+  auto& p = proposer(736, int(st.range(0)));
   size_t n = 0;
   for (auto _ : st) n = p.face()->detect(image()).size();
   st.counters["boxes"] = double(n);
@@ -90,9 +93,9 @@ void BM_OcrOpenMpUnlimited(benchmark::State& st) {  // the same, OpenMP left alo
   for (auto _ : st) ocr.read_all(image(), lines);
   st.counters["lines"] = double(lines.size());
 }
-void BM_All(benchmark::State& st) {  // face + object + text + OCR + image
+void BM_All(benchmark::State& st) {  // face + object + text + OCR + image; args: text size, face side
   if (!ready(st)) return;
-  auto& p = proposer(int(st.range(0)));
+  auto& p = proposer(int(st.range(0)), int(st.range(1)));
   size_t n = 0;
   for (auto _ : st) n = p.propose(image()).size();
   st.counters["candidates"] = double(n);
@@ -106,13 +109,13 @@ void BM_FaceObjectImage(benchmark::State& st) {  // propose() without the text s
   st.counters["candidates"] = double(n);
 }
 
-BENCHMARK(BM_Face)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_Face)->Arg(640)->Arg(320)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Object)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_TextDetect)->Arg(736)->Arg(512)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_TextDetect)->Arg(736)->Arg(512)->Arg(384)->Arg(320)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Ocr)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_OcrOpenMpUnlimited)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_FaceObjectImage)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_All)->Arg(736)->Arg(512)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_All)->Args({736, 640})->Args({512, 640})->Args({320, 320})->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 }  // namespace
 

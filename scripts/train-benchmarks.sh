@@ -68,6 +68,15 @@ ground() {  # name [extra args...]
 # (`if want ...; then` rather than `want ... &&`: set -e does not apply inside && lists.)
 # 100 LSTM units per direction: same dev F1 as 200 (74.17 vs 74.10), 1.6x faster (docs/RESULTS.md).
 if want gmner; then train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --hidden 100; ground gmner; fi
+# NER ablations and seed spread for docs/RESULTS.md: run only when named, e.g.
+#   THREADS=1 scripts/train-benchmarks.sh ablations      (or one of the names below)
+named() { [[ "$WANT" == *" $1 "* || "$WANT" == *" ablations "* ]]; }
+G=("$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --hidden 100)
+if named gmner-nochars; then train gmner-nochars "${G[@]}" --no-chars; fi
+if named gmner-nogaz; then train gmner-nogaz "${G[@]}" --no-gazetteers; fi
+if named gmner-blip2; then train gmner-blip2 "${G[@]}" --caption "$DATA/aux/captions-blip2.jsonl"; fi
+if named gmner-seed2; then SEED=2 train gmner-seed2 "${G[@]}"; fi
+if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
 if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt"; fi
 if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt"; fi
 if want gmner-know; then

@@ -28,6 +28,8 @@ std::string now_iso() {
   return buf;
 }
 
+constexpr int kDefaultCaptionContext = 32;  // BLIP-2 captions run ~10 tokens
+
 int run(const Opts& o) {
   auto train = io::read_conll(o.train);
   auto dev = io::read_conll(o.dev);
@@ -37,6 +39,13 @@ int run(const Opts& o) {
   t.net.use_feats = !o.no_feats;
   t.enc.use_gazetteers = !o.no_gaz;
   t.net.use_context = !o.caption.empty() || !o.knowledge.empty();
+  // Captions are read only as encoded context tokens (knowledge also feeds match features), so a
+  // caption without a context budget would silently do nothing.
+  if (!o.caption.empty() && t.enc.max_context <= 0) {
+    t.enc.max_context = kDefaultCaptionContext;
+    std::cerr << "ner: --caption given without --max-context; encoding up to " << kDefaultCaptionContext
+              << " context tokens\n";
+  }
   nlohmann::json ctx_info = nlohmann::json::object();
   if (t.net.use_context) {
     io::AuxMap caps, know;
@@ -89,7 +98,7 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--layers", o->t.net.layers, "LSTM layers")->capture_default_str();
   app.add_option("--dropout", o->t.net.dropout, "Dropout")->capture_default_str();
   app.add_option("--glove-top", o->t.enc.glove_top, "Keep the N most frequent GloVe words besides the training words")->capture_default_str();
-  app.add_option("--max-context", o->t.enc.max_context, "Context tokens kept after the tweet")->capture_default_str();
+  app.add_option("--max-context", o->t.enc.max_context, "Context tokens kept after the tweet (0 with --caption: 32)")->capture_default_str();
   app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
   app.add_flag("--no-chars", o->no_chars, "Ablation: no character CNN");
   app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");

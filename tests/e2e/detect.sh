@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
 # e2e: `mie detect` on a Debian-shipped photo and a tweet sample: JSON shape, sources filter,
 # --draw PNG, VinVL candidates, and exit status 2 with the file named for bad input.
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
 ASSETS=${MIE_ASSETS:-$SRC/../shared/models}
 [[ -f $SRC/assets/SHA256SUMS && -z ${MIE_ASSETS:-} ]] && ASSETS=$SRC/assets
 IMG=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
 if [[ ! -f $ASSETS/yunet/yunet_n_320_320.onnx || ! -f $IMG ]]; then
-  echo "SKIP: models ($ASSETS) or $IMG missing"
-  exit 0
+  skip "models ($ASSETS) or $IMG missing"
 fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$MIE" detect --image "$IMG" --draw "$TMP/out.png" > "$TMP/all.json"
 python3 - "$TMP/all.json" <<'EOF'

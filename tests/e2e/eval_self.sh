@@ -1,19 +1,12 @@
 #!/usr/bin/env bash
 # e2e: `mie eval` on real dev data. Gold scored against itself gives 100 everywhere; a copy
 # without boxes, an empty prediction file and bad predictions give the hand-computed results.
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
 G=$DATA/gmner
 if [[ ! -f $G/dev.txt ]]; then
-  echo "SKIP: no GMNER data under $DATA"
-  exit 0
+  skip "no GMNER data under $DATA"
 fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # GMNER dev (CoNLL + VOC xml) -> mie JSONL, written independently of mie's readers.
 python3 - "$G/dev.txt" "$G/xml" "$TMP/dev.jsonl" "$TMP/nobox.jsonl" <<'EOF'

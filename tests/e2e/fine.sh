@@ -2,15 +2,8 @@
 # e2e: a small NER (`mie train ner`, 4 epochs on 600 GMNER posts), `mie train fine --base` on the
 # same 300 FMNERG posts (2 epochs), then `mie predict` with the two-stage model: every entity
 # has a fine_type under its (FMNERG) coarse type. Bad input exits 2 naming the file.
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
 first_posts() { awk -v n="$2" 'BEGIN{RS=""; ORS="\n\n"} NR<=n' "$1"; }
 
 first_posts "$DATA/gmner/train.txt" 600 > "$TMP/ner-train.txt"

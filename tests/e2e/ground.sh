@@ -4,17 +4,9 @@
 # exercises the region trainer; `mie predict --text --image` gives a PER box on the sample photo;
 # JSONL input with an "image" per post; `mie eval --task gmner` (box mode) reads the output; the
 # VinVL path (--vinvl) gives Entity.region. Needs the GloVe binary and the detector assets.
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
-GLOVE=${MIE_CACHE:-$SRC/.cache}/glove100.bin
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
-[ -f "$GLOVE" ] || fail "no GloVe binary at $GLOVE (run scripts/setup.sh)"
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
+need_glove
 S=$DATA/samples
 
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=2000' "$DATA/gmner/train.txt" > "$TMP/ner-train.txt"

@@ -2,17 +2,9 @@
 # e2e: `mie train ner` on 300 GMNER train posts (6 small epochs), `mie predict` on CoNLL, JSONL
 # and --text input, `mie eval` of the CoNLL output (must equal the trainer's dev F1), and exit
 # status 2 for truncated / foreign model files. Needs the GloVe binary (scripts/setup.sh).
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
-GLOVE=${MIE_CACHE:-$SRC/.cache}/glove100.bin
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
-[ -f "$GLOVE" ] || fail "no GloVe binary at $GLOVE (run scripts/setup.sh)"
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
+need_glove
 
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=300' "$DATA/gmner/train.txt" > "$TMP/train.txt"
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=100' "$DATA/gmner/dev.txt" > "$TMP/dev.txt"

@@ -1,15 +1,8 @@
 #!/usr/bin/env bash
 # e2e: `mie train rel` on 400 MNRE train instances (CNN, no GloVe, 2 epochs), `mie predict-rel`
 # on 40 val instances ({"id","relation","score"} lines), and exit status 2 for bad input.
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
 
 head -400 "$DATA/mnre/train.txt" > "$TMP/train.txt"
 head -40 "$DATA/mnre/val.txt" > "$TMP/val.txt"

@@ -3,13 +3,8 @@
 # with the exact command scripts/train-benchmarks.sh uses for models/gmner.mie (GMNER train, BLIP-2
 # captions, seed 1; ~3 s), scored on the GMNER dev gold entities. Floors sit just below the
 # figures in docs/RESULTS.md (accuracy 79.10, F1 73.80; majority baseline 59.55).
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
-DATA=${MIE_DATA:-$SRC/../shared/data}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
 "$MIE" train ground --train "$DATA/gmner/train.txt" --dev "$DATA/gmner/dev.txt" --xml "$DATA/gmner/xml" \
   --caption "$DATA/aux/captions-blip2.jsonl" --seed 1 -o "$TMP/ground.mie" > "$TMP/summary.json" 2> "$TMP/log" \
   || { cat "$TMP/log"; exit 1; }

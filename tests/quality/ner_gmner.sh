@@ -3,17 +3,11 @@
 # in scripts/train-benchmarks.sh) tags the GMNER dev split; `mie eval --task mner` must reach the
 # floor, set just below the dev F1 measured in docs/RESULTS.md. A regression guard: it fails when
 # a change to the tokenizer, features, encoder, tagger or trainer costs accuracy.
-# Args: path to the mie binary, source dir.
-set -euo pipefail
-MIE=$1
-SRC=$2
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
 FLOOR=${MIE_NER_FLOOR:-72.0}
-DATA=${MIE_DATA:-$SRC/../shared/data}
 MODEL=${MIE_MODELS:-$SRC/models}/gmner.mie
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 [ -s "$MODEL" ] || { echo "FAIL: no default model at $MODEL (scripts/setup.sh trains it)" >&2; exit 1; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 "$MIE" predict --model "$MODEL" --input "$DATA/gmner/dev.txt" --format conll --threads 2 > "$TMP/pred.conll"
 "$MIE" eval --task mner --gold "$DATA/gmner/dev.txt" --pred "$TMP/pred.conll" --json > "$TMP/eval.json"
 python3 - "$TMP/eval.json" "$FLOOR" <<'PY'

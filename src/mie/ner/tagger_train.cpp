@@ -130,7 +130,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
     eval::Prf f = score_dev(net, enc, dev, dev_enc, 64);
     const double elapsed = secs_since(t0);
     const double per_epoch = elapsed / epoch;
-    int remaining = opt.epochs - epoch;
+    const int remaining = opt.epochs - epoch;  // ETA to the epoch cap; early stopping may end sooner
     if (f.f1 > rep.best_f1 || best_state.empty()) {
       rep.best_f1 = f.f1;
       rep.best_p = f.p;
@@ -142,7 +142,6 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
     } else {
       ++since_best;
     }
-    remaining = std::min(remaining, opt.patience - since_best);
     rep.epochs_run = epoch;
     rep.history.push_back({{"epoch", epoch}, {"loss", loss_sum / static_cast<double>(tr_plain.size())},
                            {"dev", f.to_json()}, {"tokens_per_s", tokens / train_s}, {"elapsed_s", elapsed}});

@@ -57,8 +57,10 @@ class Reader {
       std::stringstream all;
       if (has_pending_) all << pending_ << "\n";
       all << in_.rdbuf();
-      auto posts = io::read_conll(all, name_);
-      for (auto& p : posts) p.entities.clear();  // gold tags are ignored
+      io::ConllOptions any_type;  // gold tags are ignored, whatever their types
+      any_type.allowed_types.clear();
+      auto posts = io::read_conll(all, name_, any_type);
+      for (auto& p : posts) p.entities.clear();
       out.insert(out.end(), std::make_move_iterator(posts.begin()), std::make_move_iterator(posts.end()));
       done_ = true;
       return !out.empty();

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/train_registry.h"
 #include "mie/core/error.h"
@@ -19,6 +20,7 @@ struct Opts {
   std::string train, dev, caption, knowledge, output, glove;
   ner::TrainOptions t;
   bool no_chars = false, no_shapes = false, no_feats = false, no_gaz = false;
+  std::string types = "PER,LOC,ORG,OTHER,MISC";
 };
 
 std::string now_iso() {
@@ -31,8 +33,16 @@ std::string now_iso() {
 constexpr int kDefaultCaptionContext = 32;  // BLIP-2 captions run ~10 tokens
 
 int run(const Opts& o) {
-  auto train = io::read_conll(o.train);
-  auto dev = io::read_conll(o.dev);
+  io::ConllOptions copt;
+  copt.allowed_types.clear();
+  if (o.types != "any") {
+    std::stringstream ss(o.types);
+    for (std::string t; std::getline(ss, t, ',');)
+      if (!t.empty()) copt.allowed_types.push_back(t);
+    if (copt.allowed_types.empty()) throw Error("--types: give a comma-separated list of entity types or 'any'");
+  }
+  auto train = io::read_conll(o.train, copt);
+  auto dev = io::read_conll(o.dev, copt);
   ner::TrainOptions t = o.t;
   t.net.use_chars = !o.no_chars;
   t.net.use_shapes = !o.no_shapes;
@@ -100,6 +110,8 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--glove-top", o->t.enc.glove_top, "Keep the N most frequent GloVe words besides the training words")->capture_default_str();
   app.add_option("--max-context", o->t.enc.max_context, "Context tokens kept after the tweet (0 with --caption: 32)")->capture_default_str();
   app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
+  app.add_option("--types", o->types, "Entity types the CoNLL tags may use (comma-separated, or 'any')")
+      ->capture_default_str();
   app.add_flag("--no-chars", o->no_chars, "Ablation: no character CNN");
   app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");
   app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing/gazetteer features");

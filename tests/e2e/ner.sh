@@ -47,4 +47,13 @@ printf '{"id": 1, "text": "\xC3\x28"}\n' | "$MIE" predict --model "$TMP/ner.mie"
 set -e
 [ $rc = 2 ] && grep -q "not a mie model" "$TMP/err" || fail "foreign model: rc=$rc"
 [ $rc2 = 2 ] || fail "invalid UTF-8 input: rc=$rc2 $(cat "$TMP/err2")"
+# Custom tag sets: a type outside --types is refused with file and line; --types any trains on it
+awk 'BEGIN{RS="";ORS="\n\n"} NR<=60' "$TMP/train.txt" | sed 's/-PER$/-athlete/' > "$TMP/custom.txt"
+set +e
+"$MIE" train ner --train "$TMP/custom.txt" --dev "$TMP/custom.txt" --glove "$GLOVE" -o "$TMP/c.mie" 2> "$TMP/err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "custom.txt:[0-9]*: unknown entity type 'athlete'" "$TMP/err" || fail "custom type: rc=$rc $(cat "$TMP/err")"
+"$MIE" train ner --train "$TMP/custom.txt" --dev "$TMP/custom.txt" --types any --glove "$GLOVE" --epochs 1 --hidden 16 \
+  --threads 1 --glove-top 1000 -o "$TMP/c.mie" > /dev/null 2> "$TMP/err" || { cat "$TMP/err"; fail "--types any"; }
+"$MIE" predict --model "$TMP/c.mie" --input "$TMP/custom.txt" --format conll > /dev/null || fail "predict custom types"
 echo "ner e2e ok"

@@ -59,6 +59,7 @@ class Reader {
       all << in_.rdbuf();
       io::ConllOptions any_type;  // gold tags are ignored, whatever their types
       any_type.allowed_types.clear();
+      any_type.extra_columns = true;  // FMNERG files: token, coarse tag, fine tag
       auto posts = io::read_conll(all, name_, any_type);
       for (auto& p : posts) p.entities.clear();
       out.insert(out.end(), std::make_move_iterator(posts.begin()), std::make_move_iterator(posts.end()));

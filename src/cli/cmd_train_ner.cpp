@@ -10,6 +10,8 @@
 #include "mie/core/model_file.h"
 #include "mie/io/conll.h"
 #include "mie/io/aux.h"
+#include "mie/io/fmnerg.h"
+#include "mie/core/paths.h"
 #include "mie/ner/tagger_train.h"
 #include "mie/text/embeddings.h"
 
@@ -21,7 +23,23 @@ struct Opts {
   ner::TrainOptions t;
   bool no_chars = false, no_shapes = false, no_feats = false, no_gaz = false;
   std::string types = "PER,LOC,ORG,OTHER,MISC";
+  bool fine = false;
+  std::string tree;  // FMNERG type tree (with --fine); "" = <data>/fmnerg/coarse_fine_tree.json
 };
+
+// FMNERG files (token, coarse tag, fine tag) as posts whose entity types are the fine types.
+std::vector<Post> read_fine_tagged(const std::string& path, const io::TypeTree& tree) {
+  auto posts = io::read_fmnerg(path, &tree);
+  for (auto& p : posts)
+    for (auto& e : p.entities) e.type = io::normalize_fine_type(e.fine_type);
+  return posts;
+}
+
+nlohmann::json tree_json(const io::TypeTree& tree) {
+  nlohmann::json t = nlohmann::json::object();
+  for (const auto& c : tree.coarse) t[c] = tree.coarse_to_fine.at(c);
+  return {{"coarse_fine_tree", t}};
+}
 
 std::string now_iso() {
   std::time_t t = std::time(nullptr);
@@ -41,8 +59,16 @@ int run(const Opts& o) {
       if (!t.empty()) copt.allowed_types.push_back(t);
     if (copt.allowed_types.empty()) throw Error("--types: give a comma-separated list of entity types or 'any'");
   }
-  auto train = io::read_conll(o.train, copt);
-  auto dev = io::read_conll(o.dev, copt);
+  std::vector<Post> train, dev;
+  io::TypeTree tree;
+  if (o.fine) {
+    tree = io::load_type_tree(o.tree.empty() ? data_dir() + "/fmnerg/coarse_fine_tree.json" : o.tree);
+    train = read_fine_tagged(o.train, tree);
+    dev = read_fine_tagged(o.dev, tree);
+  } else {
+    train = io::read_conll(o.train, copt);
+    dev = io::read_conll(o.dev, copt);
+  }
   ner::TrainOptions t = o.t;
   t.net.use_chars = !o.no_chars;
   t.net.use_shapes = !o.no_shapes;
@@ -76,6 +102,8 @@ int run(const Opts& o) {
                         {"context", ctx_info},
                         {"glove", {{"file", o.glove}, {"words", glove.size()}}}};
   sec.header["history"] = rep.history;
+  // The NER stage reads this: labels are fine types, reported as fine_type under their coarse type.
+  if (o.fine) sec.header["fine_tree"] = tree_json(tree);
   ModelFile mf;
   mf.meta = {{"created_by", "mie 0.1.0"}, {"created", now_iso()}};
   mf.set_section(std::move(sec));
@@ -112,6 +140,10 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
   app.add_option("--types", o->types, "Entity types the CoNLL tags may use (comma-separated, or 'any')")
       ->capture_default_str();
+  app.add_flag("--fine", o->fine,
+               "Train on the fine types of FMNERG files (token, coarse tag, fine tag): the model outputs "
+               "fine_type and the FMNERG coarse type");
+  app.add_option("--tree", o->tree, "FMNERG type tree for --fine (default <data>/fmnerg/coarse_fine_tree.json)");
   app.add_flag("--no-chars", o->no_chars, "Ablation: no character CNN");
   app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");
   app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing/gazetteer features");

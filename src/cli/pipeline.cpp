@@ -1,8 +1,11 @@
 #include "cli/pipeline.h"
 
 #include <map>
+#include <optional>
 
 #include "mie/core/error.h"
+#include "mie/io/fmnerg.h"
+#include "mie/ner/encoder.h"
 #include "mie/ner/tagger.h"
 
 namespace mie::cli {
@@ -13,19 +16,38 @@ std::map<std::string, StageFactory>& factories() {
   return f;
 }
 
+// With a "fine_tree" in its header (`mie train ner --fine`) the tagger's labels are FMNERG fine
+// types: each entity then gets fine_type = label and type = the label's FMNERG coarse type.
 class NerStage : public Stage {
  public:
-  explicit NerStage(std::shared_ptr<const ner::Tagger> t) : tagger_(std::move(t)) {}
+  NerStage(std::shared_ptr<const ner::Tagger> t, std::optional<io::TypeTree> tree)
+      : tagger_(std::move(t)), tree_(std::move(tree)) {}
   std::string name() const override { return ner::kNerSection; }
-  void run(std::vector<Post>& posts) const override { tagger_->predict(posts); }
+  void run(std::vector<Post>& posts) const override {
+    tagger_->predict(posts);
+    if (!tree_) return;
+    for (auto& p : posts)
+      for (auto& e : p.entities) {
+        e.fine_type = e.type;
+        e.type = tree_->coarse_of(e.type);
+      }
+  }
 
  private:
   std::shared_ptr<const ner::Tagger> tagger_;
+  std::optional<io::TypeTree> tree_;
 };
 
 StageRegistrar ner_stage(ner::kNerSection, [](const ModelFile& mf, const ModelSection& s) -> std::unique_ptr<Stage> {
   try {
-    return std::make_unique<NerStage>(ner::Tagger::load(s));
+    std::optional<io::TypeTree> tree;
+    if (s.header.contains("fine_tree")) tree = io::type_tree_from_json(s.header["fine_tree"]);
+    auto tagger = ner::Tagger::load(s);
+    if (tree)
+      for (const auto& label : tagger->encoder().labels())
+        if (label != "O" && tree->coarse_of(label.substr(2)).empty())
+          throw Error("NER label '" + label + "' is not a fine type of the model's type tree");
+    return std::make_unique<NerStage>(std::move(tagger), std::move(tree));
   } catch (const Error& e) {
     throw Error(mf.path() + ": " + e.what());
   }

@@ -125,7 +125,7 @@ std::vector<Post> read_conll(std::istream& in, const std::string& name, const Co
     }
     if (line.rfind("-DOCSTART-", 0) == 0) continue;
     std::vector<std::string> cols = split_conll_columns(line);
-    if (cols.size() != 2)
+    if (cols.size() != 2 && !(opt.extra_columns && cols.size() > 2))
       throw ParseError(name, reader.line_no(),
                        "expected token<TAB>tag, got " + std::to_string(cols.size()) + " column(s)");
     BioTag tag;

@@ -34,6 +34,8 @@ struct ConllOptions {
   bool map_misc_to_other = true;  // Twitter-2017's MISC becomes OTHER
   // Entity types accepted in tags (checked before the MISC mapping); empty accepts any type.
   std::vector<std::string> allowed_types = {"PER", "LOC", "ORG", "OTHER", "MISC"};
+  // Accept columns after the tag (FMNERG's fine tag) and ignore them; otherwise exactly 2 columns.
+  bool extra_columns = false;
 };
 
 std::vector<Post> read_conll(const std::string& path, const ConllOptions& opt = {});  // "-" = stdin

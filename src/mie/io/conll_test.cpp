@@ -99,6 +99,17 @@ TEST(Conll, RoundTrip) {
   EXPECT_EQ(parse(out.str()), ps);
 }
 
+TEST(Conll, OptionsForAnyTypeAndExtraColumns) {
+  ConllOptions o;
+  o.allowed_types.clear();
+  o.extra_columns = true;
+  auto ps = parse("IMGID:1\nCR7\tB-person\tB-athlete\nscores\tO\tO\n\n", o);
+  ASSERT_EQ(ps.size(), 1u);
+  ASSERT_EQ(ps[0].entities.size(), 1u);
+  EXPECT_EQ(ps[0].entities[0].type, "person");  // the second column; later ones are ignored
+  EXPECT_PARSE_ERROR(parse("IMGID:1\nAlone\n", o), "mem.txt", 2, "1 column");
+}
+
 TEST(Conll, ErrorsNameFileAndLine) {
   const std::string f = "mem.txt";
   EXPECT_PARSE_ERROR(parse("IMGID:1\nA\tO\nB\tB-PERSON\n"), f, 3, "unknown entity type");

@@ -8,10 +8,10 @@
 #include "cli/train_registry.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
-#include "mie/io/conll.h"
-#include "mie/io/aux.h"
-#include "mie/io/fmnerg.h"
 #include "mie/core/paths.h"
+#include "mie/io/aux.h"
+#include "mie/io/conll.h"
+#include "mie/io/fmnerg.h"
 #include "mie/ner/tagger_train.h"
 #include "mie/text/embeddings.h"
 

@@ -41,7 +41,7 @@ void BM_NerPredict(benchmark::State& state) {
   state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(state.iterations() * tokens),
                                                   benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_NerPredict)->Arg(1)->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond);  // rates per CPU second of the one thread
+BENCHMARK(BM_NerPredict)->Arg(1)->Arg(16)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);  // rates per CPU second of the one thread
 
 }  // namespace
 

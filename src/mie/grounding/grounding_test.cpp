@@ -9,20 +9,15 @@
 #include "mie/grounding/grounder.h"
 #include "mie/grounding/region_train.h"
 #include "mie/grounding/regions.h"
+#include "mie/grounding/test_util.h"
 
 namespace mg = mie::grounding;
+using mie::grounding::test::ent;
 using mie::Box;
 using mie::Post;
 using mie::vision::Candidate;
 
 namespace {
-mie::Entity ent(int s, int e, const char* type) {
-  mie::Entity x;
-  x.start = s;
-  x.end = e;
-  x.type = type;
-  return x;
-}
 Post post(std::vector<std::string> toks, std::vector<mie::Entity> ents, std::string caption = "") {
   Post p;
   p.id = "t";

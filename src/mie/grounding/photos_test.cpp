@@ -11,21 +11,16 @@
 
 #include "mie/core/paths.h"
 #include "mie/grounding/grounder.h"
+#include "mie/grounding/test_util.h"
 #include "mie/io/voc.h"
 
 namespace mg = mie::grounding;
+using mie::grounding::test::ent;
 namespace fs = std::filesystem;
 using mie::Box;
 using mie::Post;
 
 namespace {
-mie::Entity ent(int s, int e, const char* type) {
-  mie::Entity x;
-  x.start = s;
-  x.end = e;
-  x.type = type;
-  return x;
-}
 // A grounder whose classifier always says "groundable" (tests the region side only).
 mg::Grounder always_grounder() {
   mg::Grounder g;

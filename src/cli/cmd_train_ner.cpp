@@ -3,7 +3,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
-#include <sstream>
+#include <vector>
 
 #include "cli/train_registry.h"
 #include "mie/core/error.h"
@@ -22,7 +22,7 @@ struct Opts {
   std::string train, dev, caption, knowledge, output, glove;
   ner::TrainOptions t;
   bool no_chars = false, no_shapes = false, no_feats = false, no_gaz = false;
-  std::string types = "PER,LOC,ORG,OTHER,MISC";
+  std::vector<std::string> types = {"PER", "LOC", "ORG", "OTHER", "MISC"};
   bool fine = false;
   std::string tree;  // FMNERG type tree (with --fine); "" = <data>/fmnerg/coarse_fine_tree.json
 };
@@ -52,13 +52,7 @@ constexpr int kDefaultCaptionContext = 32;  // BLIP-2 captions run ~10 tokens
 
 int run(const Opts& o) {
   io::ConllOptions copt;
-  copt.allowed_types.clear();
-  if (o.types != "any") {
-    std::stringstream ss(o.types);
-    for (std::string t; std::getline(ss, t, ',');)
-      if (!t.empty()) copt.allowed_types.push_back(t);
-    if (copt.allowed_types.empty()) throw Error("--types: give a comma-separated list of entity types or 'any'");
-  }
+  copt.allowed_types = o.types == std::vector<std::string>{"any"} ? std::vector<std::string>{} : o.types;
   std::vector<Post> train, dev;
   io::TypeTree tree;
   if (o.fine) {
@@ -139,6 +133,7 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--max-context", o->t.enc.max_context, "Context tokens kept after the tweet (0 with --caption: 32)")->capture_default_str();
   app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
   app.add_option("--types", o->types, "Entity types the CoNLL tags may use (comma-separated, or 'any')")
+      ->delimiter(',')
       ->capture_default_str();
   app.add_flag("--fine", o->fine,
                "Train on the fine types of FMNERG files (token, coarse tag, fine tag): the model outputs "

@@ -1,6 +1,7 @@
 #include "mie/typing/typer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -41,9 +42,14 @@ text::Embeddings tiny_glove(const std::vector<Post>& posts) {
   std::vector<float> m;
   for (const auto& w : words)
     for (int k = 0; k < d; ++k) m.push_back(static_cast<float>((fnv1a64(w.data(), w.size(), 1469598103934665603ULL + k) % 2001)) / 1000.f - 1.f);
-  auto path = (std::filesystem::temp_directory_path() / ("mie_typing_tiny_" + std::to_string(words.size()) + ".bin")).string();
+  // One file per process: CTest runs these tests in parallel, and rewriting a file another process
+  // has mapped kills it with SIGBUS. The mapping outlives the unlinked file.
+  auto path = (std::filesystem::temp_directory_path() /
+               ("mie_typing_tiny_" + std::to_string(::getpid()) + "_" + std::to_string(words.size()) + ".bin")).string();
   text::write_embeddings(path, d, words, m);
-  return text::Embeddings::load(path);
+  auto e = text::Embeddings::load(path);
+  std::filesystem::remove(path);
+  return e;
 }
 
 text::Gazetteer tiny_gazetteer() {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "mie/core/error.h"
+#include "mie/core/test_tmp.h"
 
 namespace {
 
@@ -24,7 +25,7 @@ mie::ModelFile sample() {
 }
 
 std::string tmp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("mie_mf_" + std::to_string(::getpid()) + name)).string();
+  return mie::test_temp_path("mf" + name).string();
 }
 
 void expect_error_naming(const std::string& bytes, const std::string& name, const std::string& fragment) {

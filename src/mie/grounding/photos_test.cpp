@@ -3,7 +3,6 @@
 // Needs the detector assets (mie::assets_dir()) and the shared samples; skips when absent.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
@@ -13,6 +12,7 @@
 #include "mie/grounding/grounder.h"
 #include "mie/grounding/test_util.h"
 #include "mie/io/voc.h"
+#include "mie/core/test_tmp.h"
 
 namespace mg = mie::grounding;
 using mie::grounding::test::ent;
@@ -143,7 +143,7 @@ TEST(Photos, SyntheticOcrBrand) {
   cv::putText(img, "PEPSI", org, cv::FONT_HERSHEY_SIMPLEX, 4.0, cv::Scalar(160, 40, 0), 10);
   const Box truth{static_cast<float>(org.x), static_cast<float>(org.y - ts.height), static_cast<float>(org.x + ts.width),
                   static_cast<float>(org.y + base)};
-  const fs::path path = fs::temp_directory_path() / ("mie_ground_pepsi_" + std::to_string(::getpid()) + ".png");
+  const fs::path path = mie::test_temp_path("ground_pepsi.png");
   ASSERT_TRUE(cv::imwrite(path.string(), img));
   Post p = post(path.string(), {"Grab", "a", "cold", "Pepsi", "today"}, {ent(3, 4, "ORG")});
   mg::ImageAnalyser an(mg::GroundRuntime{});

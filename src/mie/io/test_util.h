@@ -7,7 +7,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,11 +16,12 @@
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
 #include "mie/core/post.h"
+#include "mie/core/test_tmp.h"
 
 namespace mie::io::test {
 
 inline std::string temp_dir() {
-  auto d = std::filesystem::temp_directory_path() / ("mie_io_test_" + std::to_string(::getpid()));
+  auto d = mie::test_temp_path("io_test");
   std::filesystem::create_directories(d);
   return d.string();
 }

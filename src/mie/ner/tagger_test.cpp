@@ -16,6 +16,7 @@
 #include "mie/ner/tagger_train.h"
 #include "mie/text/embeddings.h"
 #include "mie/text/features.h"
+#include "mie/core/test_tmp.h"
 
 namespace {
 using namespace mie;
@@ -38,7 +39,7 @@ const text::Embeddings& glove_for(const std::vector<Post>& posts) {
     std::mt19937 rng(7);
     std::normal_distribution<float> nd(0.f, 0.3f);
     for (auto& x : m) x = nd(rng);
-    auto path = (std::filesystem::temp_directory_path() / ("mie_ner_test_glove_" + std::to_string(::getpid()))).string();
+    auto path = mie::test_temp_path("ner_test_glove").string();
     text::write_embeddings(path, 16, w, m);
     auto e = text::Embeddings::load(path);
     return e;

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
-#include <unistd.h>
 #include <sstream>
 
 #include "mie/core/error.h"
@@ -18,6 +17,7 @@
 #include "mie/relation/classifier.h"
 #include "mie/relation/rel_train.h"
 #include "mie/relation/schema.h"
+#include "mie/core/test_tmp.h"
 
 using namespace mie::relation;
 
@@ -77,7 +77,7 @@ double micro_f1(const RelationClassifier& clf, const std::vector<RelExample>& ex
 }
 
 std::string tmp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("mie_rel_test_" + std::to_string(::getpid()) + "_" + name)).string();
+  return mie::test_temp_path("rel_test_" + name).string();
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "mie/text/embeddings.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -10,22 +9,14 @@
 #include <fstream>
 
 #include "mie/core/error.h"
+#include "mie/core/test_tmp.h"
 
 namespace fs = std::filesystem;
 using mie::text::Embeddings;
 
 namespace {
 
-struct TmpDir {
-  fs::path dir;
-  TmpDir() {
-    dir = fs::temp_directory_path() / ("mie_emb_test_" + std::to_string(::getpid()) + "_" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir);
-  }
-  ~TmpDir() { fs::remove_all(dir); }
-  std::string file(const std::string& name) const { return (dir / name).string(); }
-};
+using TmpDir = mie::TestTempDir;
 
 void write_text(const std::string& path, const std::string& s) {
   std::ofstream(path, std::ios::binary) << s;

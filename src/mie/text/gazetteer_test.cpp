@@ -1,7 +1,6 @@
 #include "mie/text/gazetteer.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,22 +10,14 @@
 
 #include "mie/core/error.h"
 #include "mie/text/gazetteer_build.h"
+#include "mie/core/test_tmp.h"
 
 namespace fs = std::filesystem;
 using namespace mie::text;
 
 namespace {
 
-struct TmpDir {
-  fs::path dir;
-  TmpDir() {
-    dir = fs::temp_directory_path() / ("mie_gaz_test_" + std::to_string(::getpid()) + "_" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir);
-  }
-  ~TmpDir() { fs::remove_all(dir); }
-  std::string file(const std::string& name) const { return (dir / name).string(); }
-};
+using TmpDir = mie::TestTempDir;
 
 void write_text(const std::string& path, const std::string& s) {
   fs::create_directories(fs::path(path).parent_path());

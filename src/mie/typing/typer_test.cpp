@@ -1,7 +1,6 @@
 #include "mie/typing/typer.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "mie/text/gazetteer.h"
 #include "mie/typing/typer_train.h"
 #include "mie/typing/wordnet.h"
+#include "mie/core/test_tmp.h"
 
 namespace mie::typing {
 namespace {
@@ -44,8 +44,7 @@ text::Embeddings tiny_glove(const std::vector<Post>& posts) {
     for (int k = 0; k < d; ++k) m.push_back(static_cast<float>((fnv1a64(w.data(), w.size(), 1469598103934665603ULL + k) % 2001)) / 1000.f - 1.f);
   // One file per process: CTest runs these tests in parallel, and rewriting a file another process
   // has mapped kills it with SIGBUS. The mapping outlives the unlinked file.
-  auto path = (std::filesystem::temp_directory_path() /
-               ("mie_typing_tiny_" + std::to_string(::getpid()) + "_" + std::to_string(words.size()) + ".bin")).string();
+  auto path = mie::test_temp_path("typing_tiny_" + std::to_string(words.size()) + ".bin").string();
   text::write_embeddings(path, d, words, m);
   auto e = text::Embeddings::load(path);
   std::filesystem::remove(path);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "mie/core/error.h"
+#include "mie/core/test_tmp.h"
 
 namespace mie::typing {
 namespace {
@@ -69,8 +70,8 @@ TEST(WordNet, UnknownStringsGiveNone) {
 
 TEST(WordNet, MissingOrBrokenDatabaseThrows) {
   EXPECT_THROW(WordNet::load("/nonexistent-wordnet-dir"), Error);
-  auto dir = std::filesystem::temp_directory_path() / "mie_wn_bad";
-  std::filesystem::create_directories(dir);
+  mie::TestTempDir tmp;
+  const std::filesystem::path& dir = tmp.dir;
   {
     std::ofstream(dir / "data.noun") << "  1 licence line\n00001740 03 n zz entity 0 000 | x\n";
     std::ofstream(dir / "index.noun") << "entity n 1 0 1 0 00001740\n";
@@ -82,7 +83,6 @@ TEST(WordNet, MissingOrBrokenDatabaseThrows) {
   WordNet tiny = WordNet::load(dir.string());
   EXPECT_EQ(tiny.num_synsets(), 1u);
   EXPECT_EQ(tiny.synset_lemma(1740), "entity");
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

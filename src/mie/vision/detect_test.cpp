@@ -14,6 +14,7 @@
 #include "mie/io/voc.h"
 #include "mie/vision/image.h"
 #include "mie/vision/proposer.h"
+#include "mie/core/test_tmp.h"
 
 namespace mie::vision {
 namespace {
@@ -189,8 +190,8 @@ TEST(Detect, SourcesAreConfigurable) {
 }
 
 TEST(Detect, MissingOrWrongModelFilesThrowClearErrors) {
-  fs::path d = fs::temp_directory_path() / "mie_detect_test_assets";
-  fs::remove_all(d);
+  mie::TestTempDir tmp;
+  const fs::path& d = tmp.dir;
   fs::create_directories(d / "yunet");
   ProposerOptions o = ProposerOptions::with_sources("face");
   o.assets_dir = d.string();

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "mie/core/error.h"
+#include "mie/core/test_tmp.h"
 
 namespace mie::vision {
 namespace {
@@ -23,7 +24,7 @@ std::vector<uint8_t> encode(const cv::Mat& m, const std::string& ext) {
 }
 
 std::string write_tmp(const std::string& name, const std::vector<uint8_t>& b) {
-  fs::path p = fs::temp_directory_path() / ("mie_vision_image_test_" + name);
+  fs::path p = mie::test_temp_path("image_test_" + name);
   std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
   return p.string();
 }

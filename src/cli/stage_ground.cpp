@@ -3,7 +3,8 @@
 // (detector sources, VinVL dir, images dir) come from the section header's "runtime" object,
 // which `mie predict` fills from its command line (--regions, --vinvl, --images); a model file
 // without it uses the detectors face,object,text,image. Each run() call analyses every distinct
-// image once (the ImageAnalyser caches by path); concurrent run() calls use their own analysers.
+// image once (the ImageAnalyser caches by path), and only for posts with entities; concurrent
+// run() calls use their own analysers.
 #include "cli/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
@@ -17,7 +18,7 @@ class GroundStage : public Stage {
   std::string name() const override { return grounding::kGroundSection; }
   void run(std::vector<Post>& posts) const override {
     grounding::ImageAnalyser an(rt_);
-    for (Post& p : posts) g_.ground(p, an.analyse(p));
+    grounding::ground_posts(g_, an, posts);
   }
 
  private:

@@ -80,6 +80,26 @@ const Analysis* ImageAnalyser::analyse(const Post& p) {
   return &cache_.emplace(path, std::move(a)).first->second;
 }
 
+void ImageAnalyser::read_size(Post& p) const {
+  if (!p.image || p.image->path.empty()) return;
+  const std::string path = resolve(p.image->path);
+  if (!rt_.vinvl_dir.empty() && !std::filesystem::exists(path)) return;  // VinVL mode needs no image file
+  const auto h = vision::read_image_header(path);
+  if (p.image->width > 0 || p.image->height > 0) return;
+  const bool swap = h.exif_orientation >= 5;
+  p.image->width = swap ? h.height : h.width;
+  p.image->height = swap ? h.width : h.height;
+}
+
+void ground_posts(const Grounder& g, ImageAnalyser& an, std::vector<Post>& posts) {
+  for (Post& p : posts) {
+    if (p.entities.empty())
+      an.read_size(p);
+    else
+      g.ground(p, an.analyse(p));
+  }
+}
+
 void Grounder::ground(Post& p, const Analysis* a) const {
   if (a && p.image && p.image->width <= 0 && p.image->height <= 0) {  // report the analysed size
     p.image->width = a->width;

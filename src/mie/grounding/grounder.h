@@ -4,6 +4,7 @@
 //   mie::grounding::ImageAnalyser an(mie::grounding::GroundRuntime{.sources = "face,object,text,image"});
 //   const mie::grounding::Analysis* a = an.analyse(post);   // nullptr: post has no image
 //   g.ground(post, a);       // sets Entity::groundable, boxes (original pixels), region (VinVL)
+//   mie::grounding::ground_posts(g, an, posts);   // the same for a batch; skips entity-less posts
 //
 // Decision: p = sigmoid(classifier logit [+ detector rule when an image was analysed]);
 // groundable when p >= threshold. With an image, the RegionScorer's argmax gives the box; when
@@ -59,6 +60,9 @@ class ImageAnalyser {
   ~ImageAnalyser();
   // nullptr when the post has no image (or an empty path); throws mie::Error for missing files.
   const Analysis* analyse(const Post& p);
+  // The image's header only (no decoding, no detectors): fills in the size when unknown; throws
+  // mie::Error naming the file when it is missing or not an image. No-op without an image.
+  void read_size(Post& p) const;
   std::string resolve(const std::string& path) const;
   size_t cached() const { return cache_.size(); }
 
@@ -81,5 +85,9 @@ class Grounder {
   ModelSection to_section() const;  // named kGroundSection
   static Grounder from_section(const ModelSection& s);
 };
+
+// Grounds every post. For a post without entities the detectors are not run: only the image
+// header is read (read_size), so a missing or non-image file is still an error.
+void ground_posts(const Grounder& g, ImageAnalyser& an, std::vector<Post>& posts);
 
 }  // namespace mie::grounding

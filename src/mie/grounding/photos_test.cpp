@@ -3,16 +3,16 @@
 // Needs the detector assets (mie::assets_dir()) and the shared samples; skips when absent.
 #include <gtest/gtest.h>
 
-
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "mie/core/error.h"
 #include "mie/core/paths.h"
+#include "mie/core/test_tmp.h"
 #include "mie/grounding/grounder.h"
 #include "mie/grounding/test_util.h"
 #include "mie/io/voc.h"
-#include "mie/core/test_tmp.h"
 
 namespace mg = mie::grounding;
 using mie::grounding::test::ent;
@@ -106,6 +106,25 @@ TEST(Photos, MessiHandBox) {
   always_grounder().ground(p, an.analyse(p));
   ASSERT_TRUE(p.entities[0].groundable);
   expect_beats_whole_image(p.entities[0], hand, 548, 342);
+}
+
+TEST(Photos, BatchAnalysesOnlyPostsWithEntities) {
+  const std::string img = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
+  NEED(img);
+  std::vector<Post> posts{post(img, {"no", "names", "here"}, {}), post(img, {"Messi", "scores"}, {ent(0, 1, "PER")})};
+  mg::ImageAnalyser an(mg::GroundRuntime{});
+  mg::ground_posts(always_grounder(), an, posts);
+  EXPECT_EQ(an.cached(), 1u);                 // detectors ran for the post with an entity only
+  EXPECT_EQ(posts[0].image->width, 548);      // the other one: size from the header
+  EXPECT_EQ(posts[0].image->height, 342);
+  EXPECT_EQ(posts[1].image->width, 548);
+  EXPECT_FALSE(posts[1].entities[0].boxes.empty());
+  for (bool with_entity : {false, true}) {    // a missing image is an error either way
+    std::vector<mie::Entity> ents;
+    if (with_entity) ents.push_back(ent(0, 1, "PER"));
+    std::vector<Post> missing{post("/nonexistent/x.jpg", {"Messi"}, ents)};
+    EXPECT_THROW(mg::ground_posts(always_grounder(), an, missing), mie::Error);
+  }
 }
 
 TEST(Photos, AstronautHandBox) {

@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/pipeline.h"
 #include "mie/core/error.h"
+#include "mie/core/files.h"
 #include "mie/io/conll.h"
 #include "mie/io/jsonl.h"
 #include "mie/io/mnre.h"
@@ -184,8 +185,7 @@ int run(const Opts& o) {
     name = "--text";
     in_format = "text";
   } else if (o.input != "-") {
-    file.open(o.input);
-    if (!file) throw Error(o.input + ": cannot open input");
+    file = open_file(o.input, "input file");
     in = &file;
     name = o.input;
   }
@@ -223,7 +223,12 @@ Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or C
   auto o = std::make_shared<Opts>();
   app.add_option("--model", o->model, "Model file (mie train ...)")->required();
   app.add_option("--input", o->input, "Input file, - for stdin")->capture_default_str();
-  app.add_option("--text", o->text, "Predict this one text instead of reading --input");
+  app.add_option("--text", o->text, "Predict this one text instead of reading --input")
+      ->check(CLI::Validator(
+          [](std::string& t) -> std::string {
+            return t.find_first_not_of(" \t\r\n") == std::string::npos ? "the text is empty: nothing to tag" : "";
+          },
+          "TEXT"));
   app.add_option("--input-format", o->in_format, "auto, text (one post per line), jsonl or conll")->capture_default_str();
   app.add_option("--format", o->format, "Output: jsonl (mie JSONL) or conll")->capture_default_str();
   app.add_option("--threads", o->threads, "Worker threads")->capture_default_str();

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 1;  // --help, --version: 0; any usage error: 1
   }
   for (auto& [sub, action] : actions) {
     if (!sub->parsed()) continue;

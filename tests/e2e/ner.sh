@@ -47,6 +47,13 @@ printf '{"id": 1, "text": "\xC3\x28"}\n' | "$MIE" predict --model "$TMP/ner.mie"
 set -e
 [ $rc = 2 ] && grep -q "not a mie model" "$TMP/err" || fail "foreign model: rc=$rc"
 [ $rc2 = 2 ] || fail "invalid UTF-8 input: rc=$rc2 $(cat "$TMP/err2")"
+# A directory as input is exit 2 naming it; an empty --text is a usage error (exit 1), not a read of stdin
+set +e
+"$MIE" predict --model "$TMP/ner.mie" --input "$TMP" > /dev/null 2> "$TMP/err"; rc=$?
+echo "Obama" | "$MIE" predict --model "$TMP/ner.mie" --text " " > "$TMP/out" 2> "$TMP/err2"; rc2=$?
+set -e
+[ $rc = 2 ] && grep -q "$TMP: cannot open input file: is a directory" "$TMP/err" || fail "directory input: rc=$rc $(cat "$TMP/err")"
+[ $rc2 = 1 ] && [ ! -s "$TMP/out" ] && grep -q "text is empty" "$TMP/err2" || fail "empty --text: rc=$rc2 $(cat "$TMP/err2")"
 # Custom tag sets: a type outside --types is refused with file and line; --types any trains on it
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=60' "$TMP/train.txt" | sed 's/-PER$/-athlete/' > "$TMP/custom.txt"
 set +e

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 
 namespace mie {
@@ -47,8 +48,7 @@ uint64_t fnv1a64(const void* data, size_t n, uint64_t h) {
 }
 
 std::string file_hash(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open for hashing");
+  std::ifstream in = mie::open_file(path, "file for hashing");
   uint64_t h = 1469598103934665603ULL;
   std::vector<char> buf(1 << 16);
   while (in) {
@@ -219,8 +219,7 @@ void ModelFile::save(const std::string& path) const {
 }
 
 ModelFile ModelFile::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open model file");
+  std::ifstream in = mie::open_file(path, "model file");
   std::ostringstream ss;
   ss << in.rdbuf();
   return from_bytes(ss.str(), path);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
 #include "mie/io/conll.h"
@@ -32,8 +33,7 @@ std::string slurp(const std::string& path) {
     ss << std::cin.rdbuf();
     return ss.str();
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "input file");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

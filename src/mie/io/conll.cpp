@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/io/lines.h"
 
@@ -148,8 +149,7 @@ std::vector<Post> read_conll(std::istream& in, const std::string& name, const Co
 
 std::vector<Post> read_conll(const std::string& path, const ConllOptions& opt) {
   if (path == "-") return read_conll(std::cin, "<stdin>", opt);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "CoNLL file");
   return read_conll(in, path, opt);
 }
 

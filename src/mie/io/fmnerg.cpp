@@ -4,6 +4,7 @@
 #include <iostream>
 #include <set>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/io/conll.h"
 #include "mie/io/lines.h"
@@ -41,8 +42,7 @@ TypeTree type_tree_from_json(const nlohmann::json& j) {
 }
 
 TypeTree load_type_tree(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "FMNERG file");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
@@ -140,8 +140,7 @@ std::vector<Post> read_fmnerg(std::istream& in, const std::string& name, const T
 
 std::vector<Post> read_fmnerg(const std::string& path, const TypeTree* tree) {
   if (path == "-") return read_fmnerg(std::cin, "<stdin>", tree);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "FMNERG file");
   return read_fmnerg(in, path, tree);
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/io/lines.h"
 
@@ -114,8 +115,7 @@ std::vector<Post> read_jmere(std::istream& in, const std::string& name) {
 
 std::vector<Post> read_jmere(const std::string& path) {
   if (path == "-") return read_jmere(std::cin, "<stdin>");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "JMERE file");
   return read_jmere(in, path);
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/io/lines.h"
 
@@ -178,8 +179,7 @@ std::vector<Post> read_jsonl(std::istream& in, const std::string& name) {
 
 std::vector<Post> read_jsonl(const std::string& path) {
   if (path == "-") return read_jsonl(std::cin, "<stdin>");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "JSONL file");
   return read_jsonl(in, path);
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "mie/core/error.h"
+#include "mie/core/files.h"
 
 namespace mie::io {
 
@@ -12,8 +13,7 @@ LineReader::LineReader(const std::string& path) : name_(path) {
     name_ = "<stdin>";
     return;
   }
-  owned_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*owned_) throw Error("cannot open " + path);
+  owned_ = std::make_unique<std::ifstream>(open_file(path, "input file"));
   in_ = owned_.get();
 }
 

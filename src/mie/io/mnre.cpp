@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
 #include "mie/io/lines.h"
@@ -90,8 +91,7 @@ std::vector<MreInstance> read_mnre(std::istream& in, const std::string& name, Mr
 
 std::vector<MreInstance> read_mnre(const std::string& path, MreReadStats* stats) {
   if (path == "-") return read_mnre(std::cin, "<stdin>", stats);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "MNRE file");
   return read_mnre(in, path, stats);
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/io/lines.h"
 #include "mie/io/pyliteral.h"
@@ -70,14 +71,12 @@ std::vector<MoreInstance> read_more(std::istream& in, const std::string& name) {
 
 std::vector<MoreInstance> read_more(const std::string& path) {
   if (path == "-") return read_more(std::cin, "<stdin>");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "MORE file");
   return read_more(in, path);
 }
 
 MoreObjectBoxes read_more_objects(const std::string& json_path) {
-  std::ifstream in(json_path, std::ios::binary);
-  if (!in) throw Error("cannot open " + json_path);
+  std::ifstream in = mie::open_file(json_path, "MORE file");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
 #include "mie/io/lines.h"
@@ -34,8 +35,7 @@ float number(const pugi::xml_node& parent, const char* child, const std::string&
 }  // namespace
 
 VocAnnotation read_voc(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
+  std::ifstream in = mie::open_file(path, "VOC xml file");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   pugi::xml_document doc;
   pugi::xml_parse_result r = doc.load_buffer(text.data(), text.size());

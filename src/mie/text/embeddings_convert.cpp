@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "mie/core/error.h"
+#include "mie/core/files.h"
 #include "mie/text/embeddings.h"
 
 namespace mie::text {
@@ -15,8 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open");
+  std::ifstream in = mie::open_file(path, "word vector file");
   std::string s;
   in.seekg(0, std::ios::end);
   s.resize(static_cast<size_t>(in.tellg()));
@@ -139,8 +139,7 @@ void read_glove_text(const std::string& path, int& dim, std::vector<std::string>
   dim = 0;
   words.clear();
   matrix.clear();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open");
+  std::ifstream in = mie::open_file(path, "word vector file");
   std::string line;
   long line_no = 0;
   std::vector<float> row;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
 #include "mie/text/tokenizer.h"
@@ -135,8 +136,7 @@ int Gazetteer::add(const std::string& name, const std::vector<std::string>& entr
 }
 
 int Gazetteer::add_file(const std::string& name, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open gazetteer");
+  std::ifstream in = mie::open_file(path, "gazetteer");
   std::vector<std::string> entries;
   std::string line;
   long line_no = 0;

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/text/gazetteer.h"
 #include "mie/text/tokenizer.h"
@@ -18,8 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open (run scripts/setup.sh to fetch it)");
+  std::ifstream in = mie::open_file(path, "gazetteer source (run scripts/setup.sh to fetch it)");
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
@@ -166,8 +166,7 @@ std::vector<std::string> read_iso3166_2(const std::string& path) {
 }
 
 std::vector<std::string> read_word_list(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open (run scripts/setup.sh to fetch it)");
+  std::ifstream in = mie::open_file(path, "gazetteer source (run scripts/setup.sh to fetch it)");
   std::vector<std::string> out;
   std::string line;
   long no = 0;

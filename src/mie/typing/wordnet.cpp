@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
 #include "mie/text/features.h"
@@ -58,8 +59,7 @@ std::string default_wordnet_dir() {
 WordNet WordNet::load(const std::string& dir) {
   WordNet wn;
   const std::string data_path = dir + "/data.noun";
-  std::ifstream data(data_path);
-  if (!data) throw Error(data_path + ": cannot open WordNet data file (install Debian wordnet-base or set WNSEARCHDIR)");
+  std::ifstream data = mie::open_file(data_path, "WordNet data file (install Debian wordnet-base or set WNSEARCHDIR)");
   std::vector<std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> ptrs;  // hyper, inst offsets
   std::string line;
   long line_no = 0;
@@ -111,8 +111,7 @@ WordNet WordNet::load(const std::string& dir) {
   }
 
   const std::string index_path = dir + "/index.noun";
-  std::ifstream index(index_path);
-  if (!index) throw Error(index_path + ": cannot open WordNet index file");
+  std::ifstream index = mie::open_file(index_path, "WordNet index file");
   line_no = 0;
   while (std::getline(index, line)) {
     ++line_no;

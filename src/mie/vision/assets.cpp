@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 
 namespace mie::vision {
@@ -94,8 +95,7 @@ std::string sha256_hex(const void* data, size_t n) {
 }
 
 std::string sha256_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open file");
+  std::ifstream in = mie::open_file(path, "file");
   Sha256 s;
   std::vector<char> buf(1 << 16);
   while (in) {

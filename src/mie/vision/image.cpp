@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 
 namespace mie::vision {
@@ -122,8 +123,7 @@ cv::Mat composite(const cv::Mat& bgra, const cv::Scalar& bg) {
 const char* format_name(ImageFormat f) { return f == ImageFormat::kPng ? "PNG" : "JPEG"; }
 
 std::vector<uint8_t> read_file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mie::Error(path + ": cannot open file");
+  std::ifstream in = mie::open_file(path, "image file");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw mie::Error(path + ": read error");
   return bytes;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 
+#include "mie/core/files.h"
 #include "mie/core/error.h"
 
 namespace mie::vision {
@@ -11,8 +12,7 @@ namespace mie::vision {
 ObjectDetector::ObjectDetector(const std::string& cfg, const std::string& weights, const std::string& names,
                                ObjectOptions opt)
     : path_(weights), opt_(opt) {
-  std::ifstream in(names);
-  if (!in) throw mie::Error(names + ": cannot open the COCO class names file");
+  std::ifstream in = mie::open_file(names, "the COCO class names file");
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -231,7 +231,7 @@ Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or C
           "TEXT"));
   app.add_option("--input-format", o->in_format, "auto, text (one post per line), jsonl or conll")->capture_default_str();
   app.add_option("--format", o->format, "Output: jsonl (mie JSONL) or conll")->capture_default_str();
-  app.add_option("--threads", o->threads, "Worker threads")->capture_default_str();
+  add_threads_option(app, o->threads, "Worker threads");
   app.add_option("--batch", o->batch, "Posts per batch and thread")->capture_default_str();
   app.add_option("--caption", o->caption, "Image captions JSONL (for models trained with context)");
   app.add_option("--knowledge", o->knowledge, "LLM knowledge JSONL (for models trained with context)");

@@ -124,7 +124,7 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--patience", o->t.patience, "Stop after this many epochs without dev improvement")->capture_default_str();
   app.add_option("--batch", o->t.batch_size, "Posts per batch")->capture_default_str();
   app.add_option("--lr", o->t.lr, "Adam learning rate")->capture_default_str();
-  app.add_option("--threads", o->t.threads, "Torch threads")->capture_default_str();
+  add_threads_option(app, o->t.threads, "Torch threads");
   app.add_option("--max-minutes", o->t.max_minutes, "Stop before exceeding this wall time (0 = none)")->capture_default_str();
   app.add_option("--hidden", o->t.net.hidden, "LSTM units per direction")->capture_default_str();
   app.add_option("--layers", o->t.net.layers, "LSTM layers")->capture_default_str();

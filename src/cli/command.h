@@ -15,7 +15,7 @@
 //   }
 //
 // Results go to stdout, logs and progress to stderr. A mie::Error thrown by the action is
-// printed as "mie <cmd>: <what>" and the process exits with status 2.
+// printed as "mie <cmd>: <what>" and the process exits with status 2; usage errors exit 1.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -36,6 +36,11 @@ struct Command {
 };
 
 std::vector<Command>& registry();
+
+// --threads N for every command: 1 to 256 (0 or 1000 are mistakes, not requests).
+inline CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& help) {
+  return app.add_option("--threads", threads, help)->check(CLI::Range(1, 256))->capture_default_str();
+}
 
 struct Registrar {
   Registrar(std::string name, std::string help, Setup setup) {

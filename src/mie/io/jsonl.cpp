@@ -98,7 +98,12 @@ Post post_from_json(const json& j) {
     if (!t->is_array()) throw Error("field 'tokens' must be a list of strings");
     for (const auto& x : *t) {
       if (!x.is_string()) throw Error("field 'tokens' must be a list of strings");
-      p.tokens.push_back(x.get<std::string>());
+      std::string tok = x.get<std::string>();
+      const std::string where = "tokens[" + std::to_string(p.tokens.size()) + "]";
+      if (tok.empty()) throw Error(where + " is empty");
+      if (tok.find_first_of("\t\n\r") != std::string::npos)
+        throw Error(where + " contains a tab or line break (a token cannot be written to CoNLL)");
+      p.tokens.push_back(std::move(tok));
     }
   }
   p.text = str(j, "text");

@@ -167,7 +167,7 @@ TrainRegistrar reg("fine", "Train FMNERG fine-grained typing (51 fine under 8 co
   o->tree = data_dir() + "/fmnerg/coarse_fine_tree.json";
   app.add_option("--train", o->train, "Training FMNERG file (token<TAB>coarse BIO<TAB>fine BIO)")->required();
   app.add_option("--dev", o->dev, "Development FMNERG file (early stopping, reported accuracy)")->required();
-  app.add_option("-o,--output", o->output, "Model file to write")->required();
+  add_model_output_option(app, o->output);
   app.add_option("--base", o->base, "Model file whose stages (e.g. ner) are copied before \"fine\"; its NER is scored end to end on dev");
   app.add_option("--reuse", o->reuse, "Take the \"fine\" section of this model file instead of training (to combine it with --base and score it)");
   app.add_option("--caption", o->caption, "Image captions JSONL ({\"image\",\"caption\"}) used as a bag-of-words feature");

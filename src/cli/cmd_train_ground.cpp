@@ -169,7 +169,7 @@ TrainRegistrar reg("ground", "Train grounding: groundability classifier (+ regio
   app.add_option("--train", o->train, "Training GMNER CoNLL file")->required();
   app.add_option("--dev", o->dev, "Development GMNER CoNLL file (reported accuracy/F1)")->required();
   app.add_option("--xml", o->xml, "VOC xml directory with the gold boxes")->required();
-  app.add_option("-o,--output", o->output, "Model file to write")->required();
+  add_model_output_option(app, o->output);
   app.add_option("--base", o->base, "Model file whose stages (e.g. ner) are copied before \"ground\"");
   app.add_option("--caption", o->caption, "Image captions JSONL ({\"image\",\"caption\"}): caption features");
   app.add_option("--images", o->images, "Directory of <IMGID>.jpg images: train/score the region scorer");

@@ -63,6 +63,8 @@ int run(const Opts& o) {
     train = io::read_conll(o.train, copt);
     dev = io::read_conll(o.dev, copt);
   }
+  if (train.empty()) throw Error(o.train + ": no posts (expected IMGID:<id> lines, then token<TAB>tag lines)");
+  if (dev.empty()) throw Error(o.dev + ": no posts (expected IMGID:<id> lines, then token<TAB>tag lines)");
   ner::TrainOptions t = o.t;
   t.net.use_chars = !o.no_chars;
   t.net.use_shapes = !o.no_shapes;
@@ -117,7 +119,7 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--dev", o->dev, "Development CoNLL file (early stopping, reported F1)")->required();
   app.add_option("--caption", o->caption, "Image captions JSONL ({\"image\",\"caption\"}) used as context");
   app.add_option("--knowledge", o->knowledge, "LLM knowledge JSONL ({\"image\",\"knowledge\"}) used as context");
-  app.add_option("-o,--output", o->output, "Model file to write")->required();
+  add_model_output_option(app, o->output);
   app.add_option("--glove", o->glove, "GloVe binary (mie convert-glove)")->capture_default_str();
   app.add_option("--seed", o->t.seed, "Random seed")->capture_default_str();
   app.add_option("--epochs", o->t.epochs, "Maximum epochs")->capture_default_str();

@@ -25,7 +25,7 @@ mie::cli::TrainRegistrar reg(
       auto o = std::make_shared<Opts>();
       app.add_option("--train", o->train, "MNRE training file (one Python-literal dict a line)")->required();
       app.add_option("--dev", o->dev, "MNRE dev file, scored after each epoch (monitoring only)");
-      app.add_option("-o,--output", o->out, "Model file to write")->required();
+      mie::cli::add_model_output_option(app, o->out);
       app.add_option("--glove", o->glove, "GloVe binary (mie convert-glove); 'auto' = the default cache path")
           ->capture_default_str();
       app.add_flag("--no-glove", o->no_glove, "Train without pre-trained word vectors");

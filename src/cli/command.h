@@ -19,7 +19,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -36,6 +38,24 @@ struct Command {
 };
 
 std::vector<Command>& registry();
+
+// -o FILE of the training commands: checked before training (minutes), not when saving.
+inline CLI::Option* add_model_output_option(CLI::App& app, std::string& out) {
+  return app.add_option("-o,--output", out, "Model file to write")
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& p) -> std::string {
+            namespace fs = std::filesystem;
+            std::error_code ec;
+            if (fs::is_directory(p, ec)) return p + " is a directory";
+            fs::path dir = fs::path(p).parent_path();
+            if (dir.empty()) dir = ".";
+            if (!fs::is_directory(dir, ec)) return "directory " + dir.string() + " does not exist";
+            if (::access(dir.c_str(), W_OK) != 0) return "directory " + dir.string() + " is not writable";
+            return "";
+          },
+          "FILE"));
+}
 
 // --threads N for every command: 1 to 256 (0 or 1000 are mistakes, not requests).
 inline CLI::Option* add_threads_option(CLI::App& app, int& threads, const std::string& help) {

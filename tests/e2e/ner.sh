@@ -54,6 +54,14 @@ echo "Obama" | "$MIE" predict --model "$TMP/ner.mie" --text " " > "$TMP/out" 2> 
 set -e
 [ $rc = 2 ] && grep -q "$TMP: cannot open input file: is a directory" "$TMP/err" || fail "directory input: rc=$rc $(cat "$TMP/err")"
 [ $rc2 = 1 ] && [ ! -s "$TMP/out" ] && grep -q "text is empty" "$TMP/err2" || fail "empty --text: rc=$rc2 $(cat "$TMP/err2")"
+# Training refuses an unwritable output and an empty training file before it starts
+: > "$TMP/empty.txt"
+set +e
+"$MIE" train ner --train "$TMP/train.txt" --dev "$TMP/train.txt" -o "$TMP/no/such/dir/m.mie" 2> "$TMP/err"; rc=$?
+"$MIE" train ner --train "$TMP/empty.txt" --dev "$TMP/train.txt" --glove "$GLOVE" -o "$TMP/m.mie" 2> "$TMP/err2"; rc2=$?
+set -e
+[ $rc = 1 ] && grep -q "directory $TMP/no/such/dir does not exist" "$TMP/err" || fail "unwritable -o: rc=$rc $(cat "$TMP/err")"
+[ $rc2 = 2 ] && grep -q "empty.txt: no posts" "$TMP/err2" || fail "empty train file: rc=$rc2 $(cat "$TMP/err2")"
 # Custom tag sets: a type outside --types is refused with file and line; --types any trains on it
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=60' "$TMP/train.txt" | sed 's/-PER$/-athlete/' > "$TMP/custom.txt"
 set +e

@@ -189,6 +189,22 @@ TEST(Detect, SourcesAreConfigurable) {
   EXPECT_EQ(faces_only.text(), nullptr);
 }
 
+TEST(Detect, DegenerateImageSizesGiveTheWholeImage) {  // every detector on 1-pixel-wide strips
+  REQUIRE_MODELS();
+  RegionProposer all(ProposerOptions::with_sources("all"));
+  for (cv::Size sz : {cv::Size(1, 1), cv::Size(3, 2), cv::Size(4000, 1), cv::Size(1, 4000), cv::Size(31, 33)}) {
+    cv::Mat img(sz, CV_8UC3, cv::Scalar(200, 120, 40));
+    std::vector<Candidate> cs;
+    ASSERT_NO_THROW(cs = all.propose(img)) << sz;
+    ASSERT_FALSE(cs.empty()) << sz;
+    for (const auto& c : cs) {
+      EXPECT_GE(c.box.x1, 0.f) << sz;
+      EXPECT_LE(c.box.x2, float(sz.width)) << sz;
+      EXPECT_LE(c.box.y2, float(sz.height)) << sz;
+    }
+  }
+}
+
 TEST(Detect, MissingOrWrongModelFilesThrowClearErrors) {
   mie::TestTempDir tmp;
   const fs::path& d = tmp.dir;

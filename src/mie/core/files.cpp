@@ -15,6 +15,7 @@ std::ifstream open_file(const std::string& path, const std::string& what) {
   const auto st = std::filesystem::status(path, ec);
   if (st.type() == std::filesystem::file_type::not_found) throw Error(prefix + "no such file");
   if (st.type() == std::filesystem::file_type::directory) throw Error(prefix + "is a directory");
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(prefix + (errno ? std::strerror(errno) : "unreadable"));
   return in;

@@ -59,8 +59,7 @@ const Analysis* ImageAnalyser::analyse(const Post& p) {
     cv::Size size;
     if (std::filesystem::exists(path)) {
       const auto h = vision::read_image_header(path);
-      const bool swap = h.exif_orientation >= 5;
-      size = swap ? cv::Size(h.height, h.width) : cv::Size(h.width, h.height);
+      size = cv::Size(h.shown_width(), h.shown_height());
     }
     if (size.width == 0) {  // no image file: the size recorded in the npz
       const auto r = io::read_vinvl(npz, 1);
@@ -86,9 +85,8 @@ void ImageAnalyser::read_size(Post& p) const {
   if (!rt_.vinvl_dir.empty() && !std::filesystem::exists(path)) return;  // VinVL mode needs no image file
   const auto h = vision::read_image_header(path);
   if (p.image->width > 0 || p.image->height > 0) return;
-  const bool swap = h.exif_orientation >= 5;
-  p.image->width = swap ? h.height : h.width;
-  p.image->height = swap ? h.width : h.height;
+  p.image->width = h.shown_width();
+  p.image->height = h.shown_height();
 }
 
 void ground_posts(const Grounder& g, ImageAnalyser& an, std::vector<Post>& posts) {

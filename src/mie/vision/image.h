@@ -31,6 +31,9 @@ struct ImageHeader {
   int height = 0;
   int channels = 0;  // components (JPEG) or from the PNG colour type (4 = RGBA, 2 = gray+alpha)
   int exif_orientation = 1;  // JPEG APP1 orientation tag 1..8, 1 when absent
+  // Width and height as displayed, i.e. as load_image returns them (orientations 5-8 swap them).
+  int shown_width() const { return exif_orientation >= 5 ? height : width; }
+  int shown_height() const { return exif_orientation >= 5 ? width : height; }
 };
 
 struct LoadOptions {

@@ -81,7 +81,7 @@ TEST(Jsonl, ErrorsNameFileAndLine) {
   EXPECT_PARSE_ERROR(parse("{\"id\": \"2\", \"entities\": [{\"start\": \"0\", \"end\": 1}]}"), f, 1, "'start' must be an integer");
   EXPECT_PARSE_ERROR(parse(ok + "{\"id\": \"\xff\"}\n"), f, 2, "invalid UTF-8");
   EXPECT_PARSE_ERROR(parse("[1]\n"), f, 1, "must be a JSON object");
-  EXPECT_PARSE_ERROR(parse(ok + "{\"id\": \"2\", \"tokens\": [\"a\", \"\"]}\n"), f, 2, "tokens[1] is empty");
+  EXPECT_PARSE_ERROR(parse(ok + "{\"id\": \"2\", \"tokens\": [\"a\", \"b\\n\"]}\n"), f, 2, "tokens[1] contains a tab or line break");
   EXPECT_PARSE_ERROR(parse("{\"id\": \"2\", \"tokens\": [\"a\\tb\"]}\n"), f, 1, "tokens[0] contains a tab");
   EXPECT_THROW(read_jsonl(test::temp_dir() + "/nope.jsonl"), Error);
 }

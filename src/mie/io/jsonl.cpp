@@ -99,10 +99,10 @@ Post post_from_json(const json& j) {
     for (const auto& x : *t) {
       if (!x.is_string()) throw Error("field 'tokens' must be a list of strings");
       std::string tok = x.get<std::string>();
-      const std::string where = "tokens[" + std::to_string(p.tokens.size()) + "]";
       // An empty token is kept, as the CoNLL reader keeps "<TAB>O" (token/tag alignment).
       if (tok.find_first_of("\t\n\r") != std::string::npos)
-        throw Error(where + " contains a tab or line break (a token cannot be written to CoNLL)");
+        throw Error("tokens[" + std::to_string(p.tokens.size()) +
+                    "] contains a tab or line break (a token cannot be written to CoNLL)");
       p.tokens.push_back(std::move(tok));
     }
   }

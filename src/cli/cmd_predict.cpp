@@ -175,6 +175,14 @@ int run(const Opts& o) {
   io::AuxMap caps, know;
   if (!o.caption.empty()) caps = io::read_captions(o.caption);
   if (!o.knowledge.empty()) know = io::read_knowledge(o.knowledge);
+  if (const ModelSection* ner = mf.find_section(ner::kNerSection)) {  // a hint, not an error: context is optional
+    const nlohmann::json ctx = ner->header.value("data", nlohmann::json::object()).value("context", nlohmann::json::object());
+    for (const char* kind : {"caption", "knowledge"})
+      if (ctx.contains(kind) && (kind == std::string("caption") ? o.caption : o.knowledge).empty())
+        std::cerr << "predict: " << o.model << " was trained reading the post's " << kind << " (--" << kind
+                  << " FILE); without it, posts are tagged from their text alone unless they carry a \"" << kind
+                  << "\" field\n";
+  }
   std::ifstream file;
   std::istringstream text_in(o.text);
   std::istream* in = &std::cin;

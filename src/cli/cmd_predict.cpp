@@ -177,8 +177,8 @@ int run(const Opts& o) {
   if (!o.knowledge.empty()) know = io::read_knowledge(o.knowledge);
   if (const ModelSection* ner = mf.find_section(ner::kNerSection)) {  // a hint, not an error: context is optional
     const nlohmann::json ctx = ner->header.value("data", nlohmann::json::object()).value("context", nlohmann::json::object());
-    for (const char* kind : {"caption", "knowledge"})
-      if (ctx.contains(kind) && (kind == std::string("caption") ? o.caption : o.knowledge).empty())
+    for (const auto& [kind, given] : {std::pair{"caption", &o.caption}, std::pair{"knowledge", &o.knowledge}})
+      if (ctx.contains(kind) && given->empty())
         std::cerr << "predict: " << o.model << " was trained reading the post's " << kind << " (--" << kind
                   << " FILE); without it, posts are tagged from their text alone unless they carry a \"" << kind
                   << "\" field\n";

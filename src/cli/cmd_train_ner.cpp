@@ -63,8 +63,8 @@ int run(const Opts& o) {
     train = io::read_conll(o.train, copt);
     dev = io::read_conll(o.dev, copt);
   }
-  if (train.empty()) throw Error(o.train + ": no posts (expected IMGID:<id> lines, then token<TAB>tag lines)");
-  if (dev.empty()) throw Error(o.dev + ": no posts (expected IMGID:<id> lines, then token<TAB>tag lines)");
+  for (const auto& [path, posts] : {std::pair{&o.train, &train}, std::pair{&o.dev, &dev}})
+    if (posts->empty()) throw Error(*path + ": no posts (expected IMGID:<id> lines, then token<TAB>tag lines)");
   ner::TrainOptions t = o.t;
   t.net.use_chars = !o.no_chars;
   t.net.use_shapes = !o.no_shapes;

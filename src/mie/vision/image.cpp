@@ -173,8 +173,7 @@ cv::Mat decode_image(const std::vector<uint8_t>& b, const std::string& name, con
     }
   }
   if (img.empty()) fail(name, std::string("corrupt ") + format_name(h.format) + " data (decoder failed)");
-  bool swapped = h.exif_orientation >= 5;
-  int ew = swapped ? h.height : h.width, eh = swapped ? h.width : h.height;
+  const int ew = h.shown_width(), eh = h.shown_height();
   if (img.cols != ew || img.rows != eh)
     fail(name, "decoded size " + std::to_string(img.cols) + "x" + std::to_string(img.rows) +
                    " differs from the header's " + std::to_string(ew) + "x" + std::to_string(eh));

@@ -145,6 +145,9 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");
   app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing/gazetteer features");
   app.add_flag("--no-gazetteers", o->no_gaz, "Ablation: no gazetteer match features");
+  app.add_flag("--train-dict", o->t.enc.use_train_dict,
+               "Match features of the entity strings annotated in --train (jackknifed over folds while training)");
+  app.add_option("--dict-folds", o->t.dict_folds, "Jackknife folds for --train-dict")->capture_default_str()->check(CLI::Range(2, 50));
   return [o]() -> int { return run(*o); };
 });
 

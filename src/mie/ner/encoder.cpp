@@ -29,7 +29,19 @@ std::vector<std::string> code_points(const std::string& token) {
 }
 }  // namespace
 
-int Encoder::num_feats() { return text::kNumFeatures + 2 + kKnowledgeFeats + kGazFeats; }
+int Encoder::base_feats() { return text::kNumFeatures + 2 + kKnowledgeFeats + kGazFeats; }
+int Encoder::num_feats() const { return base_feats() + (dict_ ? dict_->num_feats() : 0); }
+
+std::vector<std::string> Encoder::types() const {
+  std::vector<std::string> t;
+  for (const auto& l : labels_)
+    if (l.rfind("B-", 0) == 0) t.push_back(l.substr(2));
+  return t;
+}
+
+TrainDict Encoder::fold_dict(const std::vector<Post>& train, int folds, int held_out) const {
+  return TrainDict::build(train, types(), folds, held_out);
+}
 
 void Encoder::load_gazetteers() {
   gz_.reset();
@@ -173,13 +185,19 @@ Encoder Encoder::build(const std::vector<Post>& train, const text::Embeddings& g
     std::copy(glove.row(rows[k]), glove.row(rows[k]) + d, vectors.begin() + static_cast<std::ptrdiff_t>((k + 3) * d));
   e.index();
   e.load_gazetteers();
+  if (cfg.use_train_dict) e.dict_ = std::make_shared<const TrainDict>(TrainDict::build(train, e.types()));
   return e;
 }
 
 nlohmann::json Encoder::to_json() const {
-  return {{"glove_top", cfg_.glove_top}, {"max_context", cfg_.max_context}, {"min_char_count", cfg_.min_char_count},
+  nlohmann::json j = {{"glove_top", cfg_.glove_top}, {"max_context", cfg_.max_context}, {"min_char_count", cfg_.min_char_count},
           {"use_gazetteers", cfg_.use_gazetteers}, {"word_dim", word_dim_}, {"words", words_}, {"chars", chars_}, {"shapes", shapes_}, {"labels", labels_},
           {"num_feats", num_feats()}, {"max_word_chars", kMaxWordChars}};
+  if (dict_) {
+    j["use_train_dict"] = true;
+    j["train_dict"] = dict_->to_json();
+  }
+  return j;
 }
 
 Encoder Encoder::from_json(const nlohmann::json& j) {
@@ -194,7 +212,9 @@ Encoder Encoder::from_json(const nlohmann::json& j) {
     e.chars_ = j.at("chars").get<std::vector<std::string>>();
     e.shapes_ = j.at("shapes").get<std::vector<std::string>>();
     e.labels_ = j.at("labels").get<std::vector<std::string>>();
-    if (j.at("num_feats").get<int>() != num_feats() || j.at("max_word_chars").get<int>() != kMaxWordChars)
+    e.cfg_.use_train_dict = j.value("use_train_dict", false);
+    if (e.cfg_.use_train_dict) e.dict_ = std::make_shared<const TrainDict>(TrainDict::from_json(j.at("train_dict"), e.types()));
+    if (j.at("num_feats").get<int>() != e.num_feats() || j.at("max_word_chars").get<int>() != kMaxWordChars)
       throw Error("the model was trained with a different feature set; retrain it");
   } catch (const nlohmann::json::exception& ex) {
     throw Error(std::string("malformed NER encoder header: ") + ex.what());
@@ -216,7 +236,7 @@ int64_t Encoder::word_id(const std::string& token) const {
   return it == word_ix_.end() ? kUnk : it->second;
 }
 
-EncodedPost Encoder::encode(const Post& p, bool use_context) const {
+EncodedPost Encoder::encode(const Post& p, bool use_context, const TrainDict* dict) const {
   EncodedPost out;
   out.n_tweet = static_cast<int>(p.tokens.size());
   std::vector<std::string> toks = p.tokens;
@@ -234,6 +254,7 @@ EncodedPost Encoder::encode(const Post& p, bool use_context) const {
   }
   const size_t n = toks.size();
   const int nf = num_feats();
+  out.n_feats = nf;
   out.words.resize(n);
   out.shapes.resize(n);
   out.chars.assign(n * kMaxWordChars, kPad);
@@ -262,6 +283,8 @@ EncodedPost Encoder::encode(const Post& p, bool use_context) const {
         if (t != text::kGazO) out.feats[i * nf + base + 2 * g + (t == text::kGazB ? 0 : 1)] = 1.f;
       }
   }
+  if (!dict) dict = dict_.get();
+  if (dict && cfg_.use_train_dict) dict->features(p.tokens, out.feats.data(), nf, base_feats());
   if (use_context && !p.knowledge.empty()) {
     // Knowledge matches on tweet tokens: per coarse type (PER, LOC, ORG, OTHER) B and I, plus "any".
     std::vector<std::string> keys;

@@ -13,6 +13,8 @@
 // With cfg.use_gazetteers every token also gets B/I features for greedy longest matches in the
 // city, company, country, person and region lists of text::shared_gazetteer() (loaded from
 // default_gazetteer_dir() at build and load time; a missing list throws mie::Error).
+// With cfg.use_train_dict the tweet tokens also get TrainDict features (train_dict.h); the
+// dictionary of the whole training split is stored in the encoder's JSON.
 // Thread safety: a built Encoder is immutable; encode() is safe from many threads.
 #pragma once
 
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "mie/core/post.h"
+#include "mie/ner/train_dict.h"
 
 namespace mie::text {
 class Embeddings;
@@ -51,6 +54,7 @@ struct EncoderConfig {
   int max_context = 0;       // context tokens encoded after [SEP] (0: knowledge-match features only)
   int min_char_count = 2;    // rarer characters map to unknown
   bool use_gazetteers = true;  // B/I match features of kNerGazetteers (text::shared_gazetteer())
+  bool use_train_dict = false; // match features of the training split's entity strings (train_dict.h)
 };
 
 struct EncodedPost {
@@ -58,7 +62,8 @@ struct EncodedPost {
   std::vector<int64_t> words;      // n
   std::vector<int64_t> chars;      // n * kMaxWordChars, 0-padded
   std::vector<int64_t> shapes;     // n
-  std::vector<float> feats;        // n * num_feats()
+  int n_feats = 0;                 // feature columns (Encoder::num_feats())
+  std::vector<float> feats;        // n * n_feats
   std::vector<int64_t> labels;     // n_tweet, -1 when unknown (prediction)
   size_t size() const { return words.size(); }
 };
@@ -72,7 +77,8 @@ class Encoder {
   static Encoder from_json(const nlohmann::json& j);
   nlohmann::json to_json() const;
 
-  EncodedPost encode(const Post& p, bool use_context) const;
+  // `dict` replaces the stored training dictionary (jackknifed training folds); nullptr: the stored one.
+  EncodedPost encode(const Post& p, bool use_context, const TrainDict* dict = nullptr) const;
   // Tokens that form the context part (after [SEP]); empty when the post has no context.
   std::vector<std::string> context_tokens(const Post& p) const;
 
@@ -81,13 +87,19 @@ class Encoder {
   size_t num_words() const { return words_.size(); }
   size_t num_chars() const { return chars_.size(); }
   size_t num_shapes() const { return shapes_.size(); }
-  static int num_feats();
+  int num_feats() const;
+  static int base_feats();  // the columns every encoder has (tweet, knowledge and gazetteer features)
+  std::vector<std::string> types() const;  // entity types of the labels, in label order
+  // The training dictionary over the first `folds` - 1 of `folds` shares of `train`, without
+  // posts i with i % folds == held_out (use_train_dict only).
+  TrainDict fold_dict(const std::vector<Post>& train, int folds, int held_out) const;
   int word_dim() const { return word_dim_; }
 
  private:
   int64_t word_id(const std::string& token) const;
   EncoderConfig cfg_;
   std::shared_ptr<const text::Gazetteer> gz_;
+  std::shared_ptr<const TrainDict> dict_;  // set when cfg_.use_train_dict
   int gz_index_[kGazFeats / 2] = {};
   void load_gazetteers();
   int word_dim_ = 0;

@@ -14,7 +14,7 @@ Batch make_batch(const std::vector<const EncodedPost*>& posts) {
     T = std::max<int64_t>(T, static_cast<int64_t>(p->size()));
     Tt = std::max<int64_t>(Tt, p->n_tweet);
   }
-  const int64_t C = kMaxWordChars, F = Encoder::num_feats();
+  const int64_t C = kMaxWordChars, F = posts.empty() ? 0 : posts[0]->n_feats;
   Batch b;
   b.words = torch::zeros({B, T}, torch::kLong);
   b.chars = torch::zeros({B, T, C}, torch::kLong);
@@ -65,7 +65,7 @@ TaggerNetImpl::TaggerNetImpl(const TaggerConfig& c, const Encoder& enc, const st
         torch::nn::EmbeddingOptions(static_cast<int64_t>(enc.num_shapes()), cfg.shape_dim).padding_idx(0)));
     in += cfg.shape_dim;
   }
-  if (cfg.use_feats) in += Encoder::num_feats();
+  if (cfg.use_feats) in += enc.num_feats();
   lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(in, cfg.hidden)
                                                       .num_layers(cfg.layers)
                                                       .bidirectional(true)

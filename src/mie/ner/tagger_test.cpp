@@ -78,7 +78,11 @@ TEST(Tagger, TrainsOnRealTweetsAndRoundTripsThroughModelFile) {
   std::vector<Post> all = d.train;
   all.insert(all.end(), d.dev.begin(), d.dev.end());
   ner::TrainReport rep;
-  ModelSection sec = ner::train_tagger(d.train, d.dev, glove_for(all), small_opts(), &rep);
+  auto o = small_opts();
+  o.enc.use_train_dict = true;  // the dictionary travels in the model file: the round trip checks it
+  o.dict_folds = 4;
+  ModelSection sec = ner::train_tagger(d.train, d.dev, glove_for(all), o, &rep);
+  EXPECT_EQ(sec.header.at("train").at("dict_folds"), 4);
   // 400 tweets, 5 small epochs: far from the full model, far above chance (predicting nothing = 0).
   EXPECT_GT(rep.best_f1, 25.0) << "the tagger did not learn";
   ModelFile mf;
@@ -136,7 +140,7 @@ TEST(Tagger, ContextModelWorksWithAndWithoutContext) {
   EXPECT_EQ(enc.size(), dv[0].tokens.size() + 1 + 16);
   // Knowledge-match features fire on some tweet tokens (the "any" column).
   int matched = 0;
-  const int nf = ner::Encoder::num_feats();
+  const int nf = ner::Encoder::base_feats();
   const int any_col = text::kNumFeatures + 2 + ner::kKnowledgeFeats - 1;
   for (const auto& p : dv) {
     auto e = tagger->encoder().encode(p, true);
@@ -168,7 +172,7 @@ TEST(Encoder, GazetteerMatchFeatures) {
   cfg.glove_top = 10;
   ner::Encoder enc = ner::Encoder::build({p}, glove_for({p}), cfg, false, vectors);
   ner::EncodedPost e = enc.encode(p, false);
-  const int nf = ner::Encoder::num_feats();
+  const int nf = ner::Encoder::base_feats();
   const int base = text::kNumFeatures + 2 + ner::kKnowledgeFeats;  // city B, city I, company B, ...
   auto f = [&](int tok, int col) { return e.feats[static_cast<size_t>(tok * nf + base + col)]; };
   EXPECT_EQ(f(2, 8), 1.f);  // "new" begins a region (New York state; columns: city, company, country, person, region)
@@ -183,6 +187,46 @@ TEST(Encoder, GazetteerMatchFeatures) {
   for (int c = 0; c < ner::kGazFeats; ++c) EXPECT_EQ(e2.feats[static_cast<size_t>(2 * nf + base + c)], 0.f);
   EXPECT_FALSE(ner::Encoder::from_json(off.to_json()).encode(p, false).feats[static_cast<size_t>(2 * nf + base)] > 0);
   EXPECT_EQ(ner::Encoder::from_json(enc.to_json()).encode(p, false).feats, e.feats);
+}
+
+TEST(Encoder, TrainingDictionaryFeaturesSurviveTheModelHeader) {
+  Post a, b;
+  a.tokens = {"Go", "Knicks", "!"};
+  auto ent = [](int s, int e, const char* type) {
+    Entity x;
+    x.start = s;
+    x.end = e;
+    x.type = type;
+    return x;
+  };
+  a.entities = {ent(1, 2, "ORG")};
+  b.tokens = {"Knicks", "beat", "Boston"};
+  b.entities = {ent(0, 1, "ORG"), ent(2, 3, "LOC")};
+  std::vector<float> vectors;
+  ner::EncoderConfig cfg;
+  cfg.glove_top = 10;
+  cfg.use_train_dict = true;
+  ner::Encoder enc = ner::Encoder::build({a, b}, glove_for({a, b}), cfg, false, vectors);
+  ASSERT_EQ(enc.types(), (std::vector<std::string>{"LOC", "ORG"}));
+  const int nf = enc.num_feats(), base = ner::Encoder::base_feats();
+  ASSERT_EQ(nf, base + 4 + 2);
+  ner::EncodedPost e = enc.encode(b, false);
+  EXPECT_EQ(e.n_feats, nf);
+  EXPECT_EQ(e.feats[static_cast<size_t>(0 * nf + base)], 1.f);      // "Knicks": B
+  EXPECT_EQ(e.feats[static_cast<size_t>(0 * nf + base + 5)], 1.f);  // all ORG
+  EXPECT_EQ(e.feats[static_cast<size_t>(2 * nf + base + 4)], 1.f);  // "Boston": all LOC
+  // Post b's fold dictionary (folds 2, held out 1) knows "Knicks" from post a only, not "Boston".
+  ner::TrainDict fold = enc.fold_dict({a, b}, 2, 1);
+  ner::EncodedPost ef = enc.encode(b, false, &fold);
+  EXPECT_EQ(ef.feats[static_cast<size_t>(0 * nf + base)], 1.f);
+  EXPECT_EQ(ef.feats[static_cast<size_t>(2 * nf + base)], 0.f);
+  ner::Encoder back = ner::Encoder::from_json(enc.to_json());
+  EXPECT_EQ(back.num_feats(), nf);
+  EXPECT_EQ(back.encode(b, false).feats, e.feats);
+  // A header whose feature count disagrees is refused.
+  auto j = enc.to_json();
+  j["num_feats"] = base;
+  EXPECT_THROW(ner::Encoder::from_json(j), Error);
 }
 
 }  // namespace

@@ -74,11 +74,17 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   std::vector<float> vectors;
   Encoder enc = Encoder::build(train, glove, opt.enc, ctx, vectors);
   std::vector<EncodedPost> tr_plain, tr_ctx, dev_enc;
+  // With the training dictionary, each training post sees the dictionary of the other folds.
+  std::vector<TrainDict> folds;
+  if (opt.enc.use_train_dict)
+    for (int k = 0; k < opt.dict_folds; ++k) folds.push_back(enc.fold_dict(train, opt.dict_folds, k));
   long train_tokens = 0;
-  for (const auto& p : train) {
+  for (size_t i = 0; i < train.size(); ++i) {
+    const Post& p = train[i];
     if (p.tokens.empty()) continue;
-    tr_plain.push_back(enc.encode(p, false));
-    if (ctx) tr_ctx.push_back(enc.encode(p, true));
+    const TrainDict* d = folds.empty() ? nullptr : &folds[i % folds.size()];
+    tr_plain.push_back(enc.encode(p, false, d));
+    if (ctx) tr_ctx.push_back(enc.encode(p, true, d));
     train_tokens += static_cast<long>(p.tokens.size());
   }
   for (const auto& p : dev) dev_enc.push_back(enc.encode(p, ctx));
@@ -174,7 +180,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
                 {"train",
                  {{"seed", opt.seed}, {"epochs", opt.epochs}, {"patience", opt.patience}, {"batch_size", opt.batch_size},
                   {"lr", opt.lr}, {"lr_decay", opt.lr_decay}, {"clip", opt.clip}, {"context_drop", opt.context_drop},
-                  {"threads", opt.threads}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
+                  {"threads", opt.threads}, {"dict_folds", opt.enc.use_train_dict ? opt.dict_folds : 0}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
                   {"dev_f1", rep.best_f1}, {"dev_p", rep.best_p}, {"dev_r", rep.best_r}, {"seconds", rep.seconds},
                   {"train_posts", tr_plain.size()}, {"dev_posts", dev.size()}}}};
   save_net(net, sec);

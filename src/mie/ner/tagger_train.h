@@ -39,6 +39,7 @@ struct TrainOptions {
   double lr_decay = 0.05;      // lr_epoch = lr / (1 + decay * epoch)
   double clip = 5.0;
   double context_drop = 0.3;   // share of training posts seen without their context
+  int dict_folds = 5;          // jackknife folds for enc.use_train_dict
   uint64_t seed = 1;
   int threads = 2;
   double max_minutes = 0;      // stop after this wall time (0 = no limit)

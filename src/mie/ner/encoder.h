@@ -90,8 +90,8 @@ class Encoder {
   int num_feats() const;
   static int base_feats();  // the columns every encoder has (tweet, knowledge and gazetteer features)
   std::vector<std::string> types() const;  // entity types of the labels, in label order
-  // The training dictionary over the first `folds` - 1 of `folds` shares of `train`, without
-  // posts i with i % folds == held_out (use_train_dict only).
+  // The training dictionary of `train` without the posts i with i % folds == held_out (the
+  // jackknife fold that a training post is encoded with).
   TrainDict fold_dict(const std::vector<Post>& train, int folds, int held_out) const;
   int word_dim() const { return word_dim_; }
 

@@ -111,18 +111,18 @@ torch::Tensor TaggerNetImpl::nll(const torch::Tensor& em, const Batch& b) {
   return crf_log_partition(em, b.tweet_lengths, tr, st, end) - crf_path_score(em, b.labels, b.tweet_lengths, tr, st, end);
 }
 
-void save_net(TaggerNet& net, ModelSection& section) {
+void save_net(TaggerNet& net, ModelSection& section, const std::string& prefix) {
   for (const auto& p : net->named_parameters()) {
     auto t = p.value().detach().contiguous().to(torch::kFloat);
     std::vector<float> data(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-    section.add_tensor("net." + p.key(), t.sizes().vec(), std::move(data));
+    section.add_tensor(prefix + p.key(), t.sizes().vec(), std::move(data));
   }
 }
 
-void load_net(TaggerNet& net, const ModelSection& section) {
+void load_net(TaggerNet& net, const ModelSection& section, const std::string& prefix) {
   torch::NoGradGuard ng;
   for (auto& p : net->named_parameters()) {
-    const TensorData& td = section.tensor("net." + p.key());
+    const TensorData& td = section.tensor(prefix + p.key());
     if (td.shape != p.value().sizes().vec())
       throw Error("NER tensor '" + p.key() + "' has a different shape than the model header implies");
     p.value().copy_(torch::from_blob(const_cast<float*>(td.data.data()), td.shape));

@@ -49,7 +49,9 @@ struct TaggerNetImpl : torch::nn::Module {
 TORCH_MODULE(TaggerNet);
 
 // Parameters <-> model-file tensors ("net.<parameter name>"); the frozen word table included.
-void save_net(TaggerNet& net, ModelSection& section);
-void load_net(TaggerNet& net, const ModelSection& section);
+// Tensors are named prefix + parameter name ("net.lstm.weight_ih_l0"; ensemble members use
+// "member<k>.net.").
+void save_net(TaggerNet& net, ModelSection& section, const std::string& prefix = "net.");
+void load_net(TaggerNet& net, const ModelSection& section, const std::string& prefix = "net.");
 
 }  // namespace mie::ner

@@ -41,12 +41,23 @@ struct Tagger::Impl {
   nlohmann::json header;
   TaggerConfig cfg;
   Encoder enc;
-  TaggerNet net{nullptr};
-  std::vector<float> trans, start, end;  // constrained, for Viterbi
+  std::vector<TaggerNet> nets;           // one, or the members of an ensemble
+  std::vector<float> trans, start, end;  // constrained, averaged over the members, for Viterbi
 };
 
 Tagger::Tagger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Tagger::~Tagger() = default;
+
+namespace {
+std::string member_prefix(size_t k) { return k == 0 ? "net." : "member" + std::to_string(k) + ".net."; }
+
+void add_into(std::vector<float>& acc, const torch::Tensor& t, float w) {
+  auto c = t.contiguous();
+  const float* d = c.data_ptr<float>();
+  if (acc.empty()) acc.assign(static_cast<size_t>(c.numel()), 0.f);
+  for (size_t i = 0; i < acc.size(); ++i) acc[i] += w * d[i];
+}
+}  // namespace
 
 std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
   auto impl = std::make_unique<Impl>();
@@ -56,27 +67,59 @@ std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
                 s.header.value("arch", std::string("missing")) + ")");
   impl->cfg = TaggerConfig::from_json(s.header.at("config"));
   impl->enc = Encoder::from_json(s.header.at("encoder"));
-  impl->net = TaggerNet(impl->cfg, impl->enc, std::vector<float>{});
-  load_net(impl->net, s);
-  impl->net->eval();
+  const auto extra = s.header.value("ensemble", nlohmann::json::array());
+  if (!extra.is_array()) throw Error("model section '" + s.name + "': \"ensemble\" is not a list");
+  const size_t members = 1 + extra.size();
   torch::NoGradGuard ng;
-  auto tr = impl->net->eff_trans().contiguous(), st = impl->net->eff_start().contiguous(),
-       en = impl->net->end.detach().contiguous();
-  impl->trans.assign(tr.data_ptr<float>(), tr.data_ptr<float>() + tr.numel());
-  impl->start.assign(st.data_ptr<float>(), st.data_ptr<float>() + st.numel());
-  impl->end.assign(en.data_ptr<float>(), en.data_ptr<float>() + en.numel());
+  for (size_t k = 0; k < members; ++k) {
+    TaggerNet net(impl->cfg, impl->enc, std::vector<float>{});
+    load_net(net, s, member_prefix(k));
+    net->eval();
+    const float w = 1.f / static_cast<float>(members);
+    add_into(impl->trans, net->eff_trans(), w);
+    add_into(impl->start, net->eff_start(), w);
+    add_into(impl->end, net->end.detach(), w);
+    impl->nets.push_back(net);
+  }
   return std::shared_ptr<const Tagger>(new Tagger(std::move(impl)));
+}
+
+ModelSection merge_taggers(const std::vector<const ModelSection*>& sections) {
+  if (sections.size() < 2) throw Error("an ensemble needs at least two NER sections");
+  ModelSection out = *sections[0];
+  out.header["ensemble"] = nlohmann::json::array();
+  for (size_t k = 0; k < sections.size(); ++k) {
+    const ModelSection& s = *sections[k];
+    const std::string which = "NER model " + std::to_string(k + 1);
+    if (s.header.value("arch", "") != "bilstm-crf") throw Error(which + " is not a bilstm-crf NER tagger");
+    if (s.header.contains("ensemble")) throw Error(which + " is already an ensemble; merge single models");
+    if (s.header.at("config") != out.header.at("config"))
+      throw Error(which + " has a different network configuration than the first (train the members with the same options)");
+    if (s.header.at("encoder") != out.header.at("encoder"))
+      throw Error(which + " has a different vocabulary, labels or features than the first (train the members on the same data)");
+    if (k == 0) continue;
+    out.header["ensemble"].push_back(s.header.value("train", nlohmann::json::object()));
+    for (const auto& t : s.tensors) {
+      if (t.name.rfind("net.", 0) != 0) continue;
+      out.add_tensor("member" + std::to_string(k) + "." + t.name, t.shape, t.data);
+    }
+  }
+  return out;
 }
 
 const TaggerConfig& Tagger::config() const { return impl_->cfg; }
 const Encoder& Tagger::encoder() const { return impl_->enc; }
 const nlohmann::json& Tagger::header() const { return impl_->header; }
+size_t Tagger::members() const { return impl_->nets.size(); }
 
 namespace {
 std::vector<std::vector<int>> decode(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc) {
   torch::NoGradGuard ng;
   Batch b = make_batch(enc);
-  auto em = im.net->emissions(b).contiguous();
+  torch::Tensor em = im.nets[0]->emissions(b);
+  for (size_t k = 1; k < im.nets.size(); ++k) em = em + im.nets[k]->emissions(b);
+  if (im.nets.size() > 1) em = em / static_cast<double>(im.nets.size());
+  em = em.contiguous();
   const int64_t Tt = em.size(1), L = em.size(2);
   const float* e = em.data_ptr<float>();
   std::vector<std::vector<int>> out;

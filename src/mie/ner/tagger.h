@@ -7,7 +7,8 @@
 //   tagger->predict(posts);                      // fills Post::entities (type, score)
 //
 // A model trained with context uses a post's caption/knowledge when present and still works
-// without them (the tweet alone is encoded). Torch stays inside the .cpp files.
+// without them (the tweet alone is encoded). A section may hold an ensemble (merge_taggers).
+// Torch stays inside the .cpp files.
 // Thread safety: a loaded Tagger is immutable; predict() may run concurrently from several
 // threads on different posts (each call keeps its own buffers).
 #pragma once
@@ -56,6 +57,7 @@ class Tagger {
   const TaggerConfig& config() const;
   const Encoder& encoder() const;
   const nlohmann::json& header() const;
+  size_t members() const;  // 1, or the size of the ensemble
 
   struct Impl;
 
@@ -63,6 +65,14 @@ class Tagger {
   explicit Tagger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// An ensemble of taggers trained with the same options on the same data (seeds differ): the
+// loaded Tagger averages their emission and transition scores before Viterbi (K members cost K
+// forward passes). Returns the first section with the other members' weights added as
+// "member<k>.net.*" tensors and their "train" headers listed under "ensemble". Throws mie::Error
+// when the configs or encoders (vocabulary, labels, features) differ or a section already is an
+// ensemble.
+ModelSection merge_taggers(const std::vector<const ModelSection*>& sections);
 
 // Section name of the NER stage in a model file.
 inline constexpr const char* kNerSection = "ner";

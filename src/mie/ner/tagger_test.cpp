@@ -155,6 +155,42 @@ TEST(Tagger, ContextModelWorksWithAndWithoutContext) {
     for (const auto& e : with[i].entities) EXPECT_LE(e.end, static_cast<int>(with[i].tokens.size()));
 }
 
+TEST(Tagger, EnsembleAveragesMembersAndRefusesMismatches) {
+  const auto& d = data();
+  auto tr = head(d.train, 120);
+  auto dv = head(d.dev, 60);
+  std::vector<Post> all = d.train;
+  all.insert(all.end(), d.dev.begin(), d.dev.end());
+  auto o = small_opts();
+  o.epochs = 2;
+  ModelSection a = ner::train_tagger(tr, dv, glove_for(all), o);
+  o.seed = 12;
+  ModelSection b = ner::train_tagger(tr, dv, glove_for(all), o);
+  // Two copies of one model predict exactly what the model predicts alone.
+  ModelSection aa = ner::merge_taggers({&a, &a});
+  auto single = ner::Tagger::load(a);
+  auto twice = ner::Tagger::load(ModelFile::from_bytes([&] {
+    ModelFile mf;
+    mf.set_section(aa);
+    return mf.to_bytes();
+  }(), "mem.mie").section(ner::kNerSection));
+  EXPECT_EQ(twice->members(), 2u);
+  for (size_t i = 0; i < 20; ++i) EXPECT_EQ(twice->tag(dv[i]), single->tag(dv[i]));
+  // Different seeds: a working two-member tagger.
+  auto ab = ner::Tagger::load(ner::merge_taggers({&a, &b}));
+  EXPECT_EQ(ab->members(), 2u);
+  for (size_t i = 0; i < 20; ++i) EXPECT_EQ(ab->tag(dv[i]).size(), dv[i].tokens.size());
+  // Mismatches are refused: other options, other data, an ensemble as a member, a single model.
+  o.net.hidden = 32;
+  ModelSection c = ner::train_tagger(tr, dv, glove_for(all), o);
+  EXPECT_THROW(ner::merge_taggers({&a, &c}), Error);
+  o.net.hidden = 48;
+  ModelSection e = ner::train_tagger(head(d.train, 60), dv, glove_for(all), o);
+  EXPECT_THROW(ner::merge_taggers({&a, &e}), Error);
+  EXPECT_THROW(ner::merge_taggers({&aa, &b}), Error);
+  EXPECT_THROW(ner::merge_taggers({&a}), Error);
+}
+
 TEST(Tagger, RejectsForeignSections) {
   ModelSection s;
   s.name = "ner";

@@ -25,6 +25,106 @@ std::pair<torch::Tensor, torch::Tensor> bio_constraints(const std::vector<std::s
 
 torch::Tensor crf_log_partition(const torch::Tensor& em, const torch::Tensor& lengths, const torch::Tensor& trans,
                                 const torch::Tensor& start, const torch::Tensor& end) {
+  if (trans.size(0) > kScaledCrfMinLabels) return crf_log_partition_scaled(em, lengths, trans, start, end);
+  return crf_log_partition_logspace(em, lengths, trans, start, end);
+}
+
+namespace {
+
+// Scaled forward-backward (Rabiner's scaling) as one autograd node. Forward keeps the
+// normalised forward vectors a_t (each sums to 1) and the shifts m_t; backward runs the scaled
+// backward recursion and accumulates the marginals: d logZ / d em[t,j] = P(y_t = j),
+// d / d trans[i,j] = sum_t P(y_{t-1} = i, y_t = j), start and end the first and last marginals.
+// Everything in float64: exp(trans) of forbidden transitions (kForbidden) is exactly 0.
+struct ScaledLogZ : torch::autograd::Function<ScaledLogZ> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& em_in,
+                               const torch::Tensor& lengths, const torch::Tensor& trans_in,
+                               const torch::Tensor& start_in, const torch::Tensor& end_in) {
+    auto em = em_in.to(torch::kDouble);
+    auto E = trans_in.to(torch::kDouble).exp();  // [L, L]
+    const int64_t B = em.size(0), T = em.size(1), L = em.size(2);
+    auto a_all = torch::empty({T, B, L}, em.options());
+    auto m_all = torch::zeros({T, B}, em.options());
+    auto la = start_in.to(torch::kDouble).unsqueeze(0) + em.select(1, 0);  // [B, L]
+    auto m = std::get<0>(la.max(1));
+    auto a = (la - m.unsqueeze(1)).exp();
+    auto s = a.sum(1);
+    a = a / s.unsqueeze(1);
+    auto logz = m + s.log();
+    a_all[0] = a;
+    m_all[0] = m;
+    for (int64_t t = 1; t < T; ++t) {
+      auto lv = a.mm(E).log() + em.select(1, t);  // log of sum_i a_i E_ij, + emission
+      auto mt = std::get<0>(lv.max(1));
+      auto at = (lv - mt.unsqueeze(1)).exp();
+      auto st = at.sum(1);
+      at = at / st.unsqueeze(1);
+      auto live = lengths > t;
+      a = torch::where(live.unsqueeze(1), at, a);
+      logz = torch::where(live, logz + mt + st.log(), logz);
+      a_all[t] = a;
+      m_all[t] = mt;
+    }
+    logz = logz + torch::logsumexp(a.log() + end_in.to(torch::kDouble).unsqueeze(0), 1);
+    ctx->save_for_backward({em, E, a_all, m_all, lengths, end_in});
+    ctx->saved_data["dtype"] = static_cast<int64_t>(em_in.scalar_type());
+    return logz.to(em_in.scalar_type());
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads) {
+    auto saved = ctx->get_saved_variables();
+    auto em = saved[0], E = saved[1], a_all = saved[2], m_all = saved[3], lengths = saved[4];
+    auto end = saved[5].to(torch::kDouble);
+    const auto dtype = static_cast<torch::ScalarType>(ctx->saved_data["dtype"].toInt());
+    const int64_t B = em.size(0), T = em.size(1), L = em.size(2);
+    auto g = grads[0].to(torch::kDouble);                     // [B]
+    auto d_em = torch::zeros({B, T, L}, em.options());
+    auto d_trans = torch::zeros({L, L}, em.options());
+    auto d_start = torch::zeros({L}, em.options()), d_end = torch::zeros({L}, em.options());
+    auto init = (end - end.max()).exp().unsqueeze(0).expand({B, L});  // beta at each row's last position
+    auto last = lengths - 1;
+    torch::Tensor beta = init, q_next;  // q_next = W_{t+1} * beta_{t+1}
+    for (int64_t t = T - 1; t >= 0; --t) {
+      auto before_last = (last > t).unsqueeze(1);
+      if (t < T - 1) {
+        auto rec = q_next.mm(E.t());
+        rec = rec / rec.sum(1, true).clamp_min(1e-300);
+        beta = torch::where(before_last, rec, init);
+      }
+      auto live = (lengths > t).to(torch::kDouble);  // [B]
+      auto at = a_all[t];
+      auto p = at * beta;
+      p = p / p.sum(1, true).clamp_min(1e-300);  // marginals P(y_t = j)
+      auto gl = (g * live).unsqueeze(1);
+      d_em.select(1, t).copy_(p * gl);
+      if (t == 0) d_start = (p * gl).sum(0);
+      d_end += (p * (g * (last == t).to(torch::kDouble)).unsqueeze(1)).sum(0);
+      auto w = (em.select(1, t) - m_all[t].unsqueeze(1)).exp();  // W_t, shifted as in forward
+      auto q = w * beta;
+      if (t > 0) {
+        auto prev = a_all[t - 1];
+        auto n = (prev.mm(E) * q).sum(1).clamp_min(1e-300);  // [B] normaliser of xi_t
+        d_trans += (prev * (g * live / n).unsqueeze(1)).t().mm(q);
+      }
+      q_next = q;
+    }
+    d_trans = d_trans * E;
+    return {d_em.to(dtype), torch::Tensor(), d_trans.to(dtype), d_start.to(dtype), d_end.to(dtype)};
+  }
+};
+
+}  // namespace
+
+torch::Tensor crf_log_partition_scaled(const torch::Tensor& em, const torch::Tensor& lengths,
+                                       const torch::Tensor& trans, const torch::Tensor& start,
+                                       const torch::Tensor& end) {
+  return ScaledLogZ::apply(em, lengths, trans, start, end);
+}
+
+torch::Tensor crf_log_partition_logspace(const torch::Tensor& em, const torch::Tensor& lengths,
+                                         const torch::Tensor& trans, const torch::Tensor& start,
+                                         const torch::Tensor& end) {
   const int64_t T = em.size(1);
   auto alpha = start.unsqueeze(0) + em.select(1, 0);  // [B, L]
   auto tr = trans.unsqueeze(0);                        // [1, L, L]

@@ -25,8 +25,22 @@ inline constexpr float kForbidden = -10000.f;
 // (I-X only after B-X or I-X; no I-X at the start).
 std::pair<torch::Tensor, torch::Tensor> bio_constraints(const std::vector<std::string>& labels);
 
+// log Z per sequence [B]. Label sets of more than kScaledCrfMinLabels use
+// crf_log_partition_scaled (same value and gradient up to rounding); smaller ones the log-space
+// recursion, whose numerics every recorded 9-label model was trained with.
 torch::Tensor crf_log_partition(const torch::Tensor& em, const torch::Tensor& lengths, const torch::Tensor& trans,
                                 const torch::Tensor& start, const torch::Tensor& end);
+inline constexpr int64_t kScaledCrfMinLabels = 16;
+// log Z by the scaled forward-backward algorithm in float64 (one [B,L]x[L,L] product per step,
+// gradients = marginals, no autograd graph over the steps). It is several times faster than the
+// log-space recursion, which builds [B,L,L] tensors per step, for large label sets (FMNERG's 103).
+torch::Tensor crf_log_partition_scaled(const torch::Tensor& em, const torch::Tensor& lengths,
+                                       const torch::Tensor& trans, const torch::Tensor& start,
+                                       const torch::Tensor& end);
+// The log-space recursion (autograd through logsumexp).
+torch::Tensor crf_log_partition_logspace(const torch::Tensor& em, const torch::Tensor& lengths,
+                                         const torch::Tensor& trans, const torch::Tensor& start,
+                                         const torch::Tensor& end);
 torch::Tensor crf_path_score(const torch::Tensor& em, const torch::Tensor& tags, const torch::Tensor& lengths,
                              const torch::Tensor& trans, const torch::Tensor& start, const torch::Tensor& end);
 

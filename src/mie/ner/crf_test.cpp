@@ -26,14 +26,21 @@ void for_each_path(int T, int L, const std::function<void(const std::vector<int>
   }
 }
 
+using LogZ = torch::Tensor (*)(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,
+                               const torch::Tensor&);
+const std::vector<std::pair<const char*, LogZ>> kLogZ{{"logspace", crf_log_partition_logspace},
+                                                      {"scaled", crf_log_partition_scaled}};
+
 TEST(Crf, LogPartitionPathScoreAndViterbiMatchBruteForce) {
+  for (auto [name, logz_fn] : kLogZ) {
+  SCOPED_TRACE(name);
   torch::manual_seed(3);
   const int L = 4, Tmax = 5;
   auto em = torch::randn({3, Tmax, L}, torch::kDouble);
   auto tr = torch::randn({L, L}, torch::kDouble), st = torch::randn({L}, torch::kDouble),
        en = torch::randn({L}, torch::kDouble);
   auto lengths = torch::tensor({5, 3, 1}, torch::kLong);
-  auto logz = crf_log_partition(em, lengths, tr, st, en);
+  auto logz = logz_fn(em, lengths, tr, st, en);
   for (int b = 0; b < 3; ++b) {
     int T = static_cast<int>(lengths[b].item<int64_t>());
     auto e = em[b].narrow(0, 0, T);
@@ -54,6 +61,7 @@ TEST(Crf, LogPartitionPathScoreAndViterbiMatchBruteForce) {
          stf = st.to(torch::kFloat).contiguous(), enf = en.to(torch::kFloat).contiguous();
     auto vit = viterbi(ef.data_ptr<float>(), T, L, trf.data_ptr<float>(), stf.data_ptr<float>(), enf.data_ptr<float>());
     EXPECT_EQ(vit, best_y) << "batch " << b;
+  }
   }
 }
 
@@ -77,6 +85,8 @@ TEST(Crf, BioConstraintsForbidInvalidPaths) {
 }
 
 TEST(Crf, GradientMatchesFiniteDifferences) {
+  for (auto [name, logz_fn] : kLogZ) {
+  SCOPED_TRACE(name);
   torch::manual_seed(5);
   const int L = 3, T = 4;
   auto em = torch::randn({2, T, L}, torch::kDouble).requires_grad_(true);
@@ -86,7 +96,7 @@ TEST(Crf, GradientMatchesFiniteDifferences) {
   auto lengths = torch::tensor({4, 2}, torch::kLong);
   auto tags = torch::tensor({{0, 1, 2, 1}, {2, 0, -1, -1}}, torch::kLong);
   auto nll = [&] {
-    return (crf_log_partition(em, lengths, tr, st, en) - crf_path_score(em, tags, lengths, tr, st, en)).sum();
+    return (logz_fn(em, lengths, tr, st, en) - crf_path_score(em, tags, lengths, tr, st, en)).sum();
   };
   auto loss = nll();
   loss.backward();
@@ -108,6 +118,45 @@ TEST(Crf, GradientMatchesFiniteDifferences) {
       EXPECT_NEAR(grad[i].item<double>(), (up - down) / (2 * h), 1e-6) << "param element " << i;
     }
   }
+  }
+}
+
+// FMNERG-sized label sets take the scaled path; it must agree with the log-space recursion in
+// value and in every gradient, with BIO constraints (exp(kForbidden) = 0) and float32 inputs of
+// trained-model magnitude, including a one-token sequence and padding past each length.
+TEST(Crf, ScaledMatchesLogSpaceOnLargeConstrainedLabelSets) {
+  std::vector<std::string> labels{"O"};
+  for (int k = 0; k < 12; ++k) {
+    labels.push_back("B-T" + std::to_string(k));
+    labels.push_back("I-T" + std::to_string(k));
+  }
+  const int64_t L = static_cast<int64_t>(labels.size()), B = 4, T = 9;
+  ASSERT_GT(L, kScaledCrfMinLabels);
+  auto [tm, sm] = bio_constraints(labels);
+  torch::manual_seed(11);
+  auto em0 = torch::randn({B, T, L}) * 8;
+  auto tr0 = torch::randn({L, L}) * 3, st0 = torch::randn({L}), en0 = torch::randn({L});
+  auto lengths = torch::tensor({9, 5, 1, 7}, torch::kLong);
+  std::vector<std::vector<torch::Tensor>> grads;
+  std::vector<torch::Tensor> values;
+  for (auto [name, logz_fn] : kLogZ) {
+    auto em = em0.clone().requires_grad_(true), tr = tr0.clone().requires_grad_(true),
+         st = st0.clone().requires_grad_(true), en = en0.clone().requires_grad_(true);
+    auto z = logz_fn(em, lengths, tr + tm, st + sm, en);
+    auto w = torch::tensor({1.0f, -0.5f, 2.0f, 0.25f});  // distinct upstream gradients per row
+    (z * w).sum().backward();
+    values.push_back(z.detach());
+    grads.push_back({em.grad(), tr.grad(), st.grad(), en.grad()});
+  }
+  EXPECT_TRUE(torch::allclose(values[0], values[1], 1e-5, 1e-3)) << values[0] << values[1];
+  const char* what[] = {"em", "trans", "start", "end"};
+  for (size_t k = 0; k < 4; ++k)
+    EXPECT_TRUE(torch::allclose(grads[0][k], grads[1][k], 1e-4, 1e-5)) << what[k];
+  // Positions past a row's length get no gradient.
+  EXPECT_EQ(grads[1][0][2].narrow(0, 1, T - 1).abs().sum().item<float>(), 0.f);
+  // The dispatching entry point takes the scaled path here.
+  auto z = crf_log_partition(em0, lengths, tr0 + tm, st0 + sm, en0);
+  EXPECT_TRUE(torch::allclose(z, values[1]));
 }
 
 }  // namespace

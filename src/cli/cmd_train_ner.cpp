@@ -70,6 +70,7 @@ int run(const Opts& o) {
   t.net.use_shapes = !o.no_shapes;
   t.net.use_feats = !o.no_feats;
   t.enc.use_gazetteers = !o.no_gaz;
+  if (t.enc.train_dict_tokens) t.enc.use_train_dict = true;  // token statistics belong to the dictionary
   t.net.use_context = !o.caption.empty() || !o.knowledge.empty();
   // Captions are read only as encoded context tokens (knowledge also feeds match features), so a
   // caption without a context budget would silently do nothing.
@@ -147,6 +148,9 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_flag("--no-gazetteers", o->no_gaz, "Ablation: no gazetteer match features");
   app.add_flag("--train-dict", o->t.enc.use_train_dict,
                "Match features of the entity strings annotated in --train (jackknifed over folds while training)");
+  app.add_flag("--train-dict-tokens", o->t.enc.train_dict_tokens,
+               "With --train-dict: also per-token statistics of the annotated entities (share inside an entity, "
+               "at its start, per type)");
   app.add_option("--dict-folds", o->t.dict_folds, "Jackknife folds for --train-dict")->capture_default_str()->check(CLI::Range(2, 50));
   return [o]() -> int { return run(*o); };
 });

@@ -40,7 +40,7 @@ std::vector<std::string> Encoder::types() const {
 }
 
 TrainDict Encoder::fold_dict(const std::vector<Post>& train, int folds, int held_out) const {
-  return TrainDict::build(train, types(), folds, held_out);
+  return TrainDict::build(train, types(), folds, held_out, cfg_.train_dict_tokens);
 }
 
 void Encoder::load_gazetteers() {
@@ -185,7 +185,8 @@ Encoder Encoder::build(const std::vector<Post>& train, const text::Embeddings& g
     std::copy(glove.row(rows[k]), glove.row(rows[k]) + d, vectors.begin() + static_cast<std::ptrdiff_t>((k + 3) * d));
   e.index();
   e.load_gazetteers();
-  if (cfg.use_train_dict) e.dict_ = std::make_shared<const TrainDict>(TrainDict::build(train, e.types()));
+  if (cfg.use_train_dict)
+    e.dict_ = std::make_shared<const TrainDict>(TrainDict::build(train, e.types(), 1, -1, cfg.train_dict_tokens));
   return e;
 }
 
@@ -213,7 +214,10 @@ Encoder Encoder::from_json(const nlohmann::json& j) {
     e.shapes_ = j.at("shapes").get<std::vector<std::string>>();
     e.labels_ = j.at("labels").get<std::vector<std::string>>();
     e.cfg_.use_train_dict = j.value("use_train_dict", false);
-    if (e.cfg_.use_train_dict) e.dict_ = std::make_shared<const TrainDict>(TrainDict::from_json(j.at("train_dict"), e.types()));
+    if (e.cfg_.use_train_dict) {
+      e.dict_ = std::make_shared<const TrainDict>(TrainDict::from_json(j.at("train_dict"), e.types()));
+      e.cfg_.train_dict_tokens = e.dict_->has_token_stats();
+    }
     if (j.at("num_feats").get<int>() != e.num_feats() || j.at("max_word_chars").get<int>() != kMaxWordChars)
       throw Error("the model was trained with a different feature set; retrain it");
   } catch (const nlohmann::json::exception& ex) {

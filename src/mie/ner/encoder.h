@@ -55,6 +55,7 @@ struct EncoderConfig {
   int min_char_count = 2;    // rarer characters map to unknown
   bool use_gazetteers = true;  // B/I match features of kNerGazetteers (text::shared_gazetteer())
   bool use_train_dict = false; // match features of the training split's entity strings (train_dict.h)
+  bool train_dict_tokens = false;  // with use_train_dict: the dictionary's per-token statistics too
 };
 
 struct EncodedPost {

@@ -24,9 +24,10 @@ bool in_fold(size_t i, int folds, int held_out) {
 }  // namespace
 
 TrainDict TrainDict::build(const std::vector<Post>& posts, const std::vector<std::string>& types, int folds,
-                           int held_out) {
+                           int held_out, bool tokens) {
   TrainDict d;
   d.types_ = types;
+  d.with_tokens_ = tokens;
   for (size_t i = 0; i < posts.size(); ++i) {
     if (!in_fold(i, folds, held_out)) continue;
     const Post& p = posts[i];
@@ -36,6 +37,13 @@ TrainDict TrainDict::build(const std::vector<Post>& posts, const std::vector<std
       if (ty == types.end() || e.start < 0 || e.end > static_cast<int>(keys.size()) || e.start >= e.end) continue;
       std::string key;
       for (int t = e.start; t < e.end; ++t) key += (t > e.start ? std::string(1, kJoin) : "") + keys[static_cast<size_t>(t)];
+      if (tokens)
+        for (int t = e.start; t < e.end; ++t) {
+          TokenEntry& te = d.tokens_[keys[static_cast<size_t>(t)]];
+          if (te.type_counts.empty()) te.type_counts.assign(types.size(), 0.f);
+          te.type_counts[static_cast<size_t>(ty - types.begin())] += 1;
+          if (t == e.start) te.begins += 1;
+        }
       Entry& en = d.entries_[key];
       if (en.type_counts.empty()) en.type_counts.assign(types.size(), 0.f);
       en.annotated += 1;
@@ -61,6 +69,10 @@ void TrainDict::count_occurrences(const std::vector<Post>& posts, int folds, int
     if (!in_fold(i, folds, held_out)) continue;
     const auto keys = keys_of(posts[i].tokens);
     for (size_t s = 0; s < keys.size(); ++s) {
+      if (with_tokens_) {
+        auto te = tokens_.find(keys[s]);
+        if (te != tokens_.end()) te->second.occurrences += 1;
+      }
       std::string key;
       for (size_t len = 1; len <= static_cast<size_t>(max_len_) && s + len <= keys.size(); ++len) {
         key += (len > 1 ? std::string(1, kJoin) : "") + keys[s + len - 1];
@@ -76,6 +88,22 @@ void TrainDict::features(const std::vector<std::string>& tokens, float* feats, i
   if (entries_.empty()) return;
   const auto keys = keys_of(tokens);
   static const float kLog50 = std::log(50.f);
+  if (with_tokens_) {
+    const size_t base = 4 + types_.size();
+    for (size_t i = 0; i < keys.size(); ++i) {
+      auto it = tokens_.find(keys[i]);
+      if (it == tokens_.end()) continue;
+      const TokenEntry& te = it->second;
+      float inside = 0;
+      for (float c : te.type_counts) inside += c;
+      const float occ = std::max(te.occurrences, inside);
+      float* f = feats + i * static_cast<size_t>(stride) + offset + base;
+      f[0] = inside / occ;
+      f[1] = std::min(1.f, std::log1p(occ) / kLog50);
+      f[2] = te.begins / occ;
+      for (size_t t = 0; t < types_.size(); ++t) f[3 + t] = te.type_counts[t] / occ;
+    }
+  }
   size_t s = 0;
   while (s < keys.size()) {
     const Entry* best = nullptr;
@@ -118,7 +146,20 @@ nlohmann::json TrainDict::to_json() const {
     const Entry& e = entries_.at(k);
     arr.push_back({k, e.annotated, e.occurrences, e.type_counts});
   }
-  return {{"types", types_}, {"entries", arr}};
+  nlohmann::json j = {{"types", types_}, {"entries", arr}};
+  if (with_tokens_) {
+    std::vector<std::string> tks;
+    tks.reserve(tokens_.size());
+    for (const auto& [k, e] : tokens_) tks.push_back(k);
+    std::sort(tks.begin(), tks.end());
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& k : tks) {
+      const TokenEntry& e = tokens_.at(k);
+      rows.push_back({k, e.occurrences, e.begins, e.type_counts});
+    }
+    j["tokens"] = rows;
+  }
+  return j;
 }
 
 TrainDict TrainDict::from_json(const nlohmann::json& j, const std::vector<std::string>& types) {
@@ -136,6 +177,19 @@ TrainDict TrainDict::from_json(const nlohmann::json& j, const std::vector<std::s
         throw Error("NER training dictionary: malformed entry '" + key + "'");
       d.max_len_ = std::max(d.max_len_, static_cast<int>(std::count(key.begin(), key.end(), kJoin)) + 1);
       d.entries_.emplace(key, std::move(e));
+    }
+    if (j.contains("tokens")) {
+      d.with_tokens_ = true;
+      for (const auto& row : j.at("tokens")) {
+        TokenEntry e;
+        const auto key = row.at(0).get<std::string>();
+        e.occurrences = row.at(1).get<float>();
+        e.begins = row.at(2).get<float>();
+        e.type_counts = row.at(3).get<std::vector<float>>();
+        if (e.type_counts.size() != d.types_.size() || e.occurrences <= 0 || key.empty())
+          throw Error("NER training dictionary: malformed token entry '" + key + "'");
+        d.tokens_.emplace(key, std::move(e));
+      }
     }
   } catch (const nlohmann::json::exception& ex) {
     throw Error(std::string("malformed NER training dictionary: ") + ex.what());

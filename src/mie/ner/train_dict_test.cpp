@@ -82,4 +82,44 @@ TEST(TrainDict, JsonRoundTripAndTypeCheck) {
   EXPECT_THROW(TrainDict::from_json(bad, kTypes), Error);
 }
 
+// Token statistics: "york" is inside an entity at all 3 of its occurrences (ORG once, LOC twice),
+// never first; "new" is always first; "apple" is inside once (ORG, first) of 2 occurrences;
+// "knicks" once of once. Tokens never annotated get no columns.
+TEST(TrainDict, TokenStatistics) {
+  TrainDict d = TrainDict::build(corpus(), kTypes, 1, -1, /*tokens=*/true);
+  ASSERT_TRUE(d.has_token_stats());
+  ASSERT_EQ(d.num_feats(), 7 + 6);
+  EXPECT_EQ(d.num_token_stats(), 4u);  // new, york, knicks, apple
+  const int w = d.num_feats() + 1, b = 1 + 7;  // offset 1, after the 7 whole-string columns
+  auto f = feats(d, {"York", "new", "APPLE", "win", "knicks"});
+  EXPECT_FLOAT_EQ(f[0 * w + b + 0], 1.f);        // york: always inside
+  EXPECT_FLOAT_EQ(f[0 * w + b + 2], 0.f);        // never at the start
+  EXPECT_FLOAT_EQ(f[0 * w + b + 3], 2.f / 3.f);  // LOC
+  EXPECT_FLOAT_EQ(f[0 * w + b + 4], 1.f / 3.f);  // ORG
+  EXPECT_FLOAT_EQ(f[1 * w + b + 2], 1.f);        // new: always the start
+  EXPECT_FLOAT_EQ(f[2 * w + b + 0], 0.5f);       // apple: inside once of twice
+  EXPECT_FLOAT_EQ(f[2 * w + b + 4], 0.5f);
+  EXPECT_GT(f[2 * w + b + 1], 0.f);              // count feature
+  for (int k = 0; k < 6; ++k) EXPECT_EQ(f[3 * w + b + k], 0.f) << k;  // "win": never annotated
+  EXPECT_FLOAT_EQ(f[4 * w + b + 0], 1.f);        // knicks (no whole-string entry of its own)
+  EXPECT_EQ(f[4 * w + 1] + f[4 * w + 2], 0.f);
+  // Without token statistics the columns do not exist.
+  EXPECT_EQ(TrainDict::build(corpus(), kTypes).num_feats(), 7);
+  // Folds: without fold 0 (posts 0 and 2) "knicks" and "apple" were never seen inside an entity.
+  TrainDict without0 = TrainDict::build(corpus(), kTypes, 2, 0, true);
+  EXPECT_EQ(without0.num_token_stats(), 2u);
+  auto g = feats(without0, {"york", "apple"});
+  EXPECT_FLOAT_EQ(g[0 * w + b + 0], 1.f);  // york: 2 of 2 in posts 1 and 3
+  EXPECT_FLOAT_EQ(g[0 * w + b + 3], 1.f);  // LOC only
+  EXPECT_EQ(g[1 * w + b + 0], 0.f);
+  // JSON round trip keeps them; a malformed token row is refused.
+  TrainDict back = TrainDict::from_json(d.to_json(), kTypes);
+  EXPECT_TRUE(back.has_token_stats());
+  EXPECT_EQ(back.to_json(), d.to_json());
+  EXPECT_EQ(feats(back, {"York", "new", "APPLE"}), feats(d, {"York", "new", "APPLE"}));
+  auto bad = d.to_json();
+  bad["tokens"][0][3] = {1};
+  EXPECT_THROW(TrainDict::from_json(bad, kTypes), Error);
+}
+
 }  // namespace

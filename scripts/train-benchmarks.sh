@@ -29,6 +29,25 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 mkdir -p "$OUT"
 RESULTS="$OUT/ner-results.jsonl"
 
+# Scores a written model with the eval module on the dev file (prediction from scratch); prints
+# one JSON line. The extra args are the training options (--fine, --caption F, --knowledge F).
+score() {  # name dev [training args...]
+  local name=$1 dev=$2
+  shift 2
+  local ctx=()
+  [[ " $* " == *" --knowledge "* ]] && ctx+=(--knowledge "$(echo "$*" | sed 's/.*--knowledge \([^ ]*\).*/\1/')")
+  [[ " $* " == *" --caption "* ]] && ctx+=(--caption "$(echo "$*" | sed 's/.*--caption \([^ ]*\).*/\1/')")
+  if [[ " $* " == *" --fine "* ]]; then  # FMNERG fine tags: fine_mner (span + fine type), coarse_mner, ...
+    "$MIE" predict --model "$OUT/$name.mie" --input "$dev" "${ctx[@]}" > "$OUT/$name.dev.pred.jsonl"
+    "$MIE" eval --task fmnerg --gold "$dev" --xml "$DATA/gmner/xml" --pred "$OUT/$name.dev.pred.jsonl" --json \
+      | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))'
+  else
+    "$MIE" predict --model "$OUT/$name.mie" --input "$dev" --format conll "${ctx[@]}" > "$OUT/$name.dev.pred.conll"
+    "$MIE" eval --task mner --gold "$dev" --pred "$OUT/$name.dev.pred.conll" --json \
+      | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))'  # one line: JSONL
+  fi
+}
+
 train() {  # name train dev [extra args...]
   local name=$1 train=$2 dev=$3
   shift 3
@@ -40,20 +59,8 @@ train() {  # name train dev [extra args...]
   local summary
   summary=$("${cmd[@]}")
   local t1=$(date +%s)
-  # Re-score the written model with the eval module on the dev file (prediction from scratch).
-  local ctx=()
-  [[ " $* " == *" --knowledge "* ]] && ctx+=(--knowledge "$(echo "$*" | sed 's/.*--knowledge \([^ ]*\).*/\1/')")
-  [[ " $* " == *" --caption "* ]] && ctx+=(--caption "$(echo "$*" | sed 's/.*--caption \([^ ]*\).*/\1/')")
   local ev
-  if [[ " $* " == *" --fine "* ]]; then  # FMNERG fine tags: fine_mner (span + fine type), coarse_mner, ...
-    "$MIE" predict --model "$OUT/$name.mie" --input "$dev" "${ctx[@]}" > "$OUT/$name.dev.pred.jsonl"
-    ev=$("$MIE" eval --task fmnerg --gold "$dev" --xml "$DATA/gmner/xml" --pred "$OUT/$name.dev.pred.jsonl" --json \
-         | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))')
-  else
-    "$MIE" predict --model "$OUT/$name.mie" --input "$dev" --format conll "${ctx[@]}" > "$OUT/$name.dev.pred.conll"
-    ev=$("$MIE" eval --task mner --gold "$dev" --pred "$OUT/$name.dev.pred.conll" --json \
-         | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))')  # one line: JSONL
-  fi
+  ev=$(score "$name" "$dev" "$@")
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"train":%s,"eval":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $((t1 - t0)) "$summary" "$ev" >> "$RESULTS"
   echo "$summary" >&2
@@ -91,15 +98,20 @@ if named gmner-seed2; then SEED=2 train gmner-seed2 "${G[@]}"; fi
 if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
 # The same for the current default (GMNER_NER): its seed spread, and the model without the dictionary.
 if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; fi
+if named gmner-dict-tokens; then
+  train gmner-dict-tokens "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --train-dict-tokens
+fi
 if named gmner-nodict; then
   nodict=()
   for a in "${GMNER_NER[@]}"; do [[ $a == --train-dict ]] || nodict+=("$a"); done
   train gmner-nodict "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${nodict[@]}"
 fi
-if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt"; fi
-if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt"; fi
+# Twitter-2015/2017 and the knowledge variant use the default model's options (GMNER_NER), each with
+# the dictionary of its own train split.
+if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${GMNER_NER[@]}"; fi
+if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${GMNER_NER[@]}"; fi
 if want gmner-know; then
-  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
   ground gmner-know
 fi
 # FMNERG (models/fmnerg.mie) = a BiLSTM-CRF over the 51 fine types (`mie train ner --fine`, trained
@@ -122,9 +134,12 @@ fine() {  # name base [extra args...]
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"summary":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/fine-results.jsonl"
 }
+# Since 2026-12-04 the tagger also reads the training-dictionary features (--train-dict, 63.05
+# against 60.96 without; docs/RESULTS.md).
+FMNERG_NER=("$DATA/fmnerg/train.txt" "$DATA/fmnerg/dev.txt" --fine --no-chars --hidden 200 --epochs 40 --patience 8
+            --caption "$DATA/aux/captions-blip2.jsonl" --train-dict)
 if want fmnerg; then
-  train fmnerg "$DATA/fmnerg/train.txt" "$DATA/fmnerg/dev.txt" --fine --no-chars --hidden 200 --epochs 40 --patience 8 \
-    --caption "$DATA/aux/captions-blip2.jsonl"
+  train fmnerg "${FMNERG_NER[@]}"
   ground fmnerg
 fi
 if want fmnerg-typer; then fine fmnerg-typer gmner; fi

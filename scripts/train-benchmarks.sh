@@ -98,6 +98,13 @@ if named gmner-seed2; then SEED=2 train gmner-seed2 "${G[@]}"; fi
 if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
 # The same for the current default (GMNER_NER): its seed spread, and the model without the dictionary.
 if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; fi
+# Context and gazetteer ablations of the current default.
+if named gmner-dict-blip2; then
+  train gmner-dict-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --caption "$DATA/aux/captions-blip2.jsonl"
+fi
+if named gmner-dict-nogaz; then
+  train gmner-dict-nogaz "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --no-gazetteers
+fi
 if named gmner-dict-tokens; then
   train gmner-dict-tokens "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --train-dict-tokens
 fi

@@ -112,8 +112,9 @@ std::vector<KnowledgeEntity> parse_knowledge(const std::string& knowledge) {
 }
 
 std::vector<std::string> Encoder::context_tokens(const Post& p) const {
-  std::string ctx = p.knowledge;
-  if (!p.caption.empty()) ctx += (ctx.empty() ? "" : " ") + p.caption;
+  // The (short) caption first: the knowledge text alone would fill the max_context budget.
+  std::string ctx = p.caption;
+  if (!p.knowledge.empty()) ctx += (ctx.empty() ? "" : " ") + p.knowledge;
   if (ctx.empty()) return {};
   std::vector<std::string> toks;
   try {

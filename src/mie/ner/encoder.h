@@ -8,7 +8,7 @@
 // 1 = unknown), up to kMaxWordChars character ids (code points seen in training; 1 = unknown),
 // a word-shape id and the text::token_features bits. With context, tweet tokens that match an
 // entity listed in the post's LLM knowledge get match features (type B/I), and with
-// max_context > 0 the knowledge and caption tokens follow the tweet after a "[SEP]" token
+// max_context > 0 the caption and then the knowledge tokens follow the tweet after a "[SEP]" token
 // (truncated to max_context tokens); only the first n_tweet positions carry labels. Labels are BIO tags ("O", "B-PER", ...).
 // With cfg.use_gazetteers every token also gets B/I features for greedy longest matches in the
 // city, company, country, person and region lists of text::shared_gazetteer() (loaded from

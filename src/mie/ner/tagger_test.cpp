@@ -225,6 +225,26 @@ TEST(Encoder, GazetteerMatchFeatures) {
   EXPECT_EQ(ner::Encoder::from_json(enc.to_json()).encode(p, false).feats, e.feats);
 }
 
+// With both a caption and the LLM knowledge, the caption comes first, so a context budget that
+// the knowledge alone would fill still keeps the caption; the budget cuts the knowledge.
+TEST(Encoder, ContextTokensPutTheCaptionBeforeTheKnowledge) {
+  Post p;
+  p.tokens = {"Obama", "in", "Paris"};
+  p.caption = "a man waving";
+  p.knowledge = "Named entities: 1. Obama (person/president) 2. Paris (city) Reasoning: Obama visits Paris.";
+  std::vector<float> vectors;
+  ner::EncoderConfig cfg;
+  cfg.glove_top = 10;
+  cfg.max_context = 5;
+  ner::Encoder enc = ner::Encoder::build({p}, glove_for({p}), cfg, true, vectors);
+  EXPECT_EQ(enc.context_tokens(p), (std::vector<std::string>{"a", "man", "waving", "Named", "entities"}));
+  Post q = p;
+  q.caption.clear();
+  EXPECT_EQ(enc.context_tokens(q).front(), "Named");
+  q.knowledge.clear();
+  EXPECT_TRUE(enc.context_tokens(q).empty());
+}
+
 TEST(Encoder, TrainingDictionaryFeaturesSurviveTheModelHeader) {
   Post a, b;
   a.tokens = {"Go", "Knicks", "!"};

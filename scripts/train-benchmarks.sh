@@ -105,6 +105,10 @@ fi
 if named gmner-dict-nogaz; then
   train gmner-dict-nogaz "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --no-gazetteers
 fi
+if named gmner-know-blip2; then  # LLM knowledge (match features and context tokens) + BLIP-2 caption
+  train gmner-know-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" \
+    --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl" --caption "$DATA/aux/captions-blip2.jsonl"
+fi
 if named gmner-dict-tokens; then
   train gmner-dict-tokens "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --train-dict-tokens
 fi

@@ -105,10 +105,6 @@ fi
 if named gmner-dict-nogaz; then
   train gmner-dict-nogaz "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --no-gazetteers
 fi
-if named gmner-know-blip2; then  # LLM knowledge (match features and context tokens) + BLIP-2 caption
-  train gmner-know-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" \
-    --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl" --caption "$DATA/aux/captions-blip2.jsonl"
-fi
 if named gmner-dict-tokens; then
   train gmner-dict-tokens "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --train-dict-tokens
 fi
@@ -122,7 +118,10 @@ fi
 if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${GMNER_NER[@]}"; fi
 if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${GMNER_NER[@]}"; fi
 if want gmner-know; then
-  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"
+  # The LLM knowledge (match features of its listed entities) and the BLIP-2 caption, which go as
+  # context tokens after the tweet (the caption first, then the knowledge text, 32 tokens in all).
+  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl" \
+    --caption "$DATA/aux/captions-blip2.jsonl"
   ground gmner-know
 fi
 # FMNERG (models/fmnerg.mie) = a BiLSTM-CRF over the 51 fine types (`mie train ner --fine`, trained

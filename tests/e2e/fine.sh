@@ -51,6 +51,43 @@ ents = [e for l in open(sys.argv[2]) for e in json.loads(l)["entities"]]
 assert ents and all(parent.get(e["fine_type"]) == e["type"] for e in ents), ents[:5]
 assert abs(t["dev"]["f1"] - ev["fine_mner"]["f1"]) < 1e-6, (t["dev"], ev["fine_mner"])
 PY
+# `mie ensemble --guide`: the coarse NER model guides the fine tagger (its PER/LOC/ORG/OTHER scores
+# added to the fine labels of each coarse type). Still one fine_type under its coarse type per
+# entity; with a heavy guide the entities' GMNER types follow the guide's. A guide whose labels
+# are not coarse types, and one model without --guide, are refused.
+"$MIE" ensemble -o "$TMP/guided.mie" --guide "$TMP/ner.mie" --guide-weight 10 "$TMP/tagger.mie" > "$TMP/guided.json" 2> "$TMP/guided.log" \
+  || { cat "$TMP/guided.log"; fail "ensemble --guide"; }
+"$MIE" predict --model "$TMP/guided.mie" --input "$TMP/dev.txt" > "$TMP/guided.jsonl"
+"$MIE" predict --model "$TMP/ner.mie" --input "$TMP/dev.txt" > "$TMP/coarse.jsonl"
+python3 - "$TMP/guided.json" "$TMP/guided.jsonl" "$TMP/coarse.jsonl" "$TMP/tagged.jsonl" "$DATA/fmnerg/coarse_fine_tree.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["guide"]["weight"] == 10, s
+tree = json.load(open(sys.argv[5])); tree = tree.get("coarse_fine_tree", tree)
+parent = {f: c for c, fs in tree.items() for f in fs}
+gm = {"person": "PER", "location": "LOC", "building": "LOC", "organization": "ORG"}
+def spans(path, key):
+    out = set()
+    for l in open(path):
+        p = json.loads(l)
+        for e in p["entities"]:
+            out.add((p["id"], e["start"], e["end"], key(e)))
+    return out
+guided = spans(sys.argv[2], lambda e: gm.get(e["type"], "OTHER"))
+coarse = spans(sys.argv[3], lambda e: e["type"])
+alone = spans(sys.argv[4], lambda e: gm.get(e["type"], "OTHER"))
+ents = [e for l in open(sys.argv[2]) for e in json.loads(l)["entities"]]
+assert ents and all(parent.get(e["fine_type"]) == e["type"] for e in ents), ents[:5]
+agree = len(guided & coarse) / max(1, len(guided | coarse))
+before = len(alone & coarse) / max(1, len(alone | coarse))
+assert agree >= 0.8 and agree > before, (agree, before)
+PY
+set +e
+"$MIE" ensemble -o "$TMP/x.mie" --guide "$TMP/tagger.mie" "$TMP/tagger.mie" > /dev/null 2> "$TMP/err3"; rc3=$?
+"$MIE" ensemble -o "$TMP/x.mie" "$TMP/tagger.mie" > /dev/null 2> "$TMP/err4"; rc4=$?
+set -e
+[[ $rc3 == 2 ]] && grep -q "tagger.mie" "$TMP/err3" || fail "fine guide: rc $rc3 $(cat "$TMP/err3")"
+[[ $rc4 == 1 ]] || fail "one model without --guide: rc $rc4 $(cat "$TMP/err4")"
 # Bad input: a missing training file and a non-model file -> exit 2 with the file named.
 set +e
 "$MIE" train fine --train "$TMP/missing.txt" --dev "$TMP/dev.txt" -o "$TMP/x.mie" > /dev/null 2> "$TMP/err1"; rc1=$?

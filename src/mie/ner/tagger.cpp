@@ -43,6 +43,15 @@ struct Tagger::Impl {
   Encoder enc;
   std::vector<TaggerNet> nets;           // one, or the members of an ensemble
   std::vector<float> trans, start, end;  // constrained, averaged over the members, for Viterbi
+  // attach_guide: the guide tagger, its label for each of ours, its weight. trans/start/end
+  // above already include the guide's mapped, weighted scores.
+  std::shared_ptr<const Tagger> guide;
+  std::vector<int> guide_map;
+  float guide_weight = 0.f;
+};
+
+struct TaggerInternals {
+  static Tagger::Impl& of(const Tagger& t) { return *t.impl_; }
 };
 
 Tagger::Tagger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -57,7 +66,70 @@ void add_into(std::vector<float>& acc, const torch::Tensor& t, float w) {
   if (acc.empty()) acc.assign(static_cast<size_t>(c.numel()), 0.f);
   for (size_t i = 0; i < acc.size(); ++i) acc[i] += w * d[i];
 }
+
+constexpr const char* kGuidePrefix = "guide.";
+
+// Guide label index for each of `labels`, by the names in `names` (attach_guide's map).
+std::vector<int> guide_indices(const std::vector<std::string>& labels, const nlohmann::json& names,
+                               const std::vector<std::string>& guide_labels) {
+  if (!names.is_array() || names.size() != labels.size())
+    throw Error("the guide's label map has " + std::to_string(names.is_array() ? names.size() : 0) +
+                " entries for " + std::to_string(labels.size()) + " labels");
+  std::vector<int> map;
+  for (size_t l = 0; l < labels.size(); ++l) {
+    const std::string g = names[l].is_string() ? names[l].get<std::string>() : "";
+    auto it = std::find(guide_labels.begin(), guide_labels.end(), g);
+    if (it == guide_labels.end())
+      throw Error("label '" + labels[l] + "' maps to '" + g + "', which is not a label of the guide tagger");
+    map.push_back(static_cast<int>(it - guide_labels.begin()));
+  }
+  return map;
+}
 }  // namespace
+
+// The guide section stored inside `s` (attach_guide), loaded, and its scores folded into im's
+// transition, start and end scores.
+namespace {
+void load_guide(Tagger::Impl& im, const ModelSection& s) {
+  const nlohmann::json& g = s.header.at("guide");
+  ModelSection gs;
+  gs.name = s.name + " (guide)";
+  gs.header = g.at("header");
+  if (gs.header.contains("guide")) throw Error("model section '" + s.name + "': a guide cannot have a guide");
+  const std::string pre = kGuidePrefix;
+  for (const auto& t : s.tensors)
+    if (t.name.rfind(pre, 0) == 0) gs.add_tensor(t.name.substr(pre.size()), t.shape, t.data);
+  im.guide = Tagger::load(gs);
+  im.guide_weight = g.at("weight").get<float>();
+  const auto& labels = im.enc.labels();
+  im.guide_map = guide_indices(labels, g.at("labels"), im.guide->encoder().labels());
+  const Tagger::Impl& gi = TaggerInternals::of(*im.guide);
+  const size_t L = labels.size(), GL = gi.enc.labels().size();
+  const float w = im.guide_weight;
+  for (size_t a = 0; a < L; ++a) {
+    const size_t ga = static_cast<size_t>(im.guide_map[a]);
+    im.start[a] += w * gi.start[ga];
+    im.end[a] += w * gi.end[ga];
+    for (size_t b = 0; b < L; ++b) im.trans[a * L + b] += w * gi.trans[ga * GL + static_cast<size_t>(im.guide_map[b])];
+  }
+}
+}  // namespace
+
+ModelSection attach_guide(const ModelSection& tagger, const ModelSection& guide,
+                          const std::vector<std::string>& guide_label_of, float weight) {
+  for (const ModelSection* s : {&tagger, &guide})
+    if (s->header.value("arch", "") != "bilstm-crf")
+      throw Error(std::string(s == &tagger ? "the tagger" : "the guide") + " is not a bilstm-crf NER tagger");
+  if (tagger.header.contains("guide")) throw Error("the tagger already has a guide");
+  if (guide.header.contains("guide")) throw Error("the guide has a guide of its own; attach a plain tagger or ensemble");
+  if (!(weight > 0.f && weight <= 10.f)) throw Error("guide weight must be in (0, 10], got " + std::to_string(weight));
+  const Encoder te = Encoder::from_json(tagger.header.at("encoder")), ge = Encoder::from_json(guide.header.at("encoder"));
+  guide_indices(te.labels(), guide_label_of, ge.labels());  // throws on a bad map
+  ModelSection out = tagger;
+  out.header["guide"] = {{"weight", weight}, {"labels", guide_label_of}, {"header", guide.header}};
+  for (const auto& t : guide.tensors) out.add_tensor(kGuidePrefix + t.name, t.shape, t.data);
+  return out;
+}
 
 std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
   auto impl = std::make_unique<Impl>();
@@ -81,6 +153,7 @@ std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
     add_into(impl->end, net->end.detach(), w);
     impl->nets.push_back(net);
   }
+  if (s.header.contains("guide")) load_guide(*impl, s);
   return std::shared_ptr<const Tagger>(new Tagger(std::move(impl)));
 }
 
@@ -111,31 +184,63 @@ const TaggerConfig& Tagger::config() const { return impl_->cfg; }
 const Encoder& Tagger::encoder() const { return impl_->enc; }
 const nlohmann::json& Tagger::header() const { return impl_->header; }
 size_t Tagger::members() const { return impl_->nets.size(); }
+const Tagger* Tagger::guide() const { return impl_->guide.get(); }
 
 namespace {
-std::vector<std::vector<int>> decode(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc) {
+// Emission scores [B, Tt, L] of a batch, averaged over the members.
+torch::Tensor member_emissions(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc) {
   torch::NoGradGuard ng;
   Batch b = make_batch(enc);
   torch::Tensor em = im.nets[0]->emissions(b);
   for (size_t k = 1; k < im.nets.size(); ++k) em = em + im.nets[k]->emissions(b);
   if (im.nets.size() > 1) em = em / static_cast<double>(im.nets.size());
-  em = em.contiguous();
+  return em.contiguous();
+}
+
+// Viterbi paths of a batch; `guide_enc` holds the same posts encoded by the guide's encoder
+// (empty without a guide).
+std::vector<std::vector<int>> decode(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc,
+                                     const std::vector<const EncodedPost*>& guide_enc) {
+  torch::Tensor em = member_emissions(im, enc);
   const int64_t Tt = em.size(1), L = em.size(2);
   const float* e = em.data_ptr<float>();
+  torch::Tensor gem;
+  if (im.guide) gem = member_emissions(TaggerInternals::of(*im.guide), guide_enc);
   std::vector<std::vector<int>> out;
+  std::vector<float> mixed;
   for (size_t i = 0; i < enc.size(); ++i) {
-    int n = enc[i]->n_tweet;
-    out.push_back(viterbi(e + static_cast<int64_t>(i) * Tt * L, n, static_cast<int>(L), im.trans.data(),
-                          im.start.data(), im.end.data()));
+    const int n = enc[i]->n_tweet;
+    const float* ei = e + static_cast<int64_t>(i) * Tt * L;
+    if (im.guide) {  // ours + weight * the guide's score of the mapped label, per tweet position
+      const int64_t GT = gem.size(1), GL = gem.size(2);
+      const float* gi = gem.data_ptr<float>() + static_cast<int64_t>(i) * GT * GL;
+      mixed.assign(ei, ei + static_cast<int64_t>(n) * L);
+      for (int t = 0; t < n; ++t)
+        for (int64_t l = 0; l < L; ++l) mixed[t * L + l] += im.guide_weight * gi[t * GL + im.guide_map[l]];
+      ei = mixed.data();
+    }
+    out.push_back(viterbi(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data()));
   }
   return out;
+}
+
+// Encodes posts[i] for i in idx with the tagger's encoder, and with the guide's when there is one.
+void encode_all(const Tagger::Impl& im, const std::vector<Post>& posts, const std::vector<size_t>& idx,
+                std::vector<EncodedPost>& enc, std::vector<EncodedPost>& guide_enc) {
+  enc.reserve(idx.size());
+  for (size_t i : idx) enc.push_back(im.enc.encode(posts[i], im.cfg.use_context));
+  if (!im.guide) return;
+  const Tagger::Impl& gi = TaggerInternals::of(*im.guide);
+  guide_enc.reserve(idx.size());
+  for (size_t i : idx) guide_enc.push_back(gi.enc.encode(posts[i], gi.cfg.use_context));
 }
 }  // namespace
 
 std::vector<std::string> Tagger::tag(const Post& post) const {
   if (post.tokens.empty()) return {};
-  EncodedPost e = impl_->enc.encode(post, impl_->cfg.use_context);
-  auto paths = decode(*impl_, {&e});
+  std::vector<EncodedPost> e, ge;
+  encode_all(*impl_, {post}, {0}, e, ge);
+  auto paths = decode(*impl_, {&e[0]}, ge.empty() ? std::vector<const EncodedPost*>{} : std::vector<const EncodedPost*>{&ge[0]});
   std::vector<std::string> tags;
   for (int k : paths[0]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(k)]);
   return tags;
@@ -144,23 +249,24 @@ std::vector<std::string> Tagger::tag(const Post& post) const {
 void Tagger::predict(std::vector<Post>& posts, int batch_size) const {
   batch_size = std::max(batch_size, 1);
   // Encode everything, then batch posts of similar length together (less padding in the LSTM).
-  std::vector<EncodedPost> enc;
   std::vector<size_t> idx;
-  enc.reserve(posts.size());
   for (size_t i = 0; i < posts.size(); ++i) {
     posts[i].entities.clear();
-    if (posts[i].tokens.empty()) continue;
-    enc.push_back(impl_->enc.encode(posts[i], impl_->cfg.use_context));
-    idx.push_back(i);
+    if (!posts[i].tokens.empty()) idx.push_back(i);
   }
+  std::vector<EncodedPost> enc, guide_enc;
+  encode_all(*impl_, posts, idx, enc, guide_enc);
   std::vector<size_t> order(enc.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return enc[a].size() < enc[b].size(); });
   for (size_t s = 0; s < order.size(); s += static_cast<size_t>(batch_size)) {
     const size_t e = std::min(order.size(), s + static_cast<size_t>(batch_size));
-    std::vector<const EncodedPost*> ptrs;
-    for (size_t k = s; k < e; ++k) ptrs.push_back(&enc[order[k]]);
-    auto paths = decode(*impl_, ptrs);
+    std::vector<const EncodedPost*> ptrs, guide_ptrs;
+    for (size_t k = s; k < e; ++k) {
+      ptrs.push_back(&enc[order[k]]);
+      if (!guide_enc.empty()) guide_ptrs.push_back(&guide_enc[order[k]]);
+    }
+    auto paths = decode(*impl_, ptrs, guide_ptrs);
     for (size_t k = s; k < e; ++k) {
       std::vector<std::string> tags;
       for (int l : paths[k - s]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(l)]);

@@ -7,7 +7,8 @@
 //   tagger->predict(posts);                      // fills Post::entities (type, score)
 //
 // A model trained with context uses a post's caption/knowledge when present and still works
-// without them (the tweet alone is encoded). A section may hold an ensemble (merge_taggers).
+// without them (the tweet alone is encoded). A section may hold an ensemble (merge_taggers) and a
+// guide tagger over coarser labels (attach_guide).
 // Torch stays inside the .cpp files.
 // Thread safety: a loaded Tagger is immutable; predict() may run concurrently from several
 // threads on different posts (each call keeps its own buffers).
@@ -58,8 +59,10 @@ class Tagger {
   const Encoder& encoder() const;
   const nlohmann::json& header() const;
   size_t members() const;  // 1, or the size of the ensemble
+  const Tagger* guide() const;  // the attached guide (attach_guide), or null
 
   struct Impl;
+  friend struct TaggerInternals;
 
  private:
   explicit Tagger(std::unique_ptr<Impl> impl);
@@ -73,6 +76,18 @@ class Tagger {
 // when the configs or encoders (vocabulary, labels, features) differ or a section already is an
 // ensemble.
 ModelSection merge_taggers(const std::vector<const ModelSection*>& sections);
+
+// A guide: a second tagger (one model or an ensemble) trained on the same posts with coarser labels,
+// e.g. the GMNER model (PER/LOC/ORG/OTHER) for an FMNERG fine tagger. The loaded tagger adds the
+// guide's emission and transition scores, mapped onto its own labels and times `weight`, to its own
+// before Viterbi (a product of experts: the guide's span evidence, the tagger's fine types).
+// `guide_label_of[l]` names the guide label that the tagger's label l maps to ("B-athlete" ->
+// "B-PER"). Each tagger encodes the post with its own encoder (and context). Returns `tagger` with
+// the guide's header under "guide" and its tensors as "guide.<name>". Throws mie::Error when a
+// section is not a bilstm-crf tagger, `tagger` already has a guide, the map's size differs from
+// the tagger's labels or names a label the guide lacks, or the weight is not in (0, 10].
+ModelSection attach_guide(const ModelSection& tagger, const ModelSection& guide,
+                          const std::vector<std::string>& guide_label_of, float weight);
 
 // Section name of the NER stage in a model file.
 inline constexpr const char* kNerSection = "ner";

@@ -191,6 +191,60 @@ TEST(Tagger, EnsembleAveragesMembersAndRefusesMismatches) {
   EXPECT_THROW(ner::merge_taggers({&a}), Error);
 }
 
+TEST(Tagger, GuideAddsMappedScoresAndRefusesBadMaps) {
+  const auto& d = data();
+  auto dv = head(d.dev, 60);
+  std::vector<Post> all = d.train;
+  all.insert(all.end(), d.dev.begin(), d.dev.end());
+  auto o = small_opts();
+  o.epochs = 4;
+  // Two taggers that disagree: trained on different posts.
+  ModelSection a = ner::train_tagger(head(d.train, 200), dv, glove_for(all), o);
+  o.seed = 12;
+  ModelSection b = ner::train_tagger(std::vector<Post>(d.train.begin() + 200, d.train.end()), dv, glove_for(all), o);
+  auto ta = ner::Tagger::load(a), tb = ner::Tagger::load(b);
+  const auto& la = ta->encoder().labels();
+  const auto& lb = tb->encoder().labels();
+  // A tagger guided by itself at weight 1 doubles every score: the same Viterbi paths.
+  ModelSection aa = ner::attach_guide(a, a, la, 1.f);
+  auto self = ner::Tagger::load(ModelFile::from_bytes([&] {
+    ModelFile mf;
+    mf.set_section(aa);
+    return mf.to_bytes();
+  }(), "mem.mie").section(ner::kNerSection));
+  ASSERT_NE(self->guide(), nullptr);
+  EXPECT_EQ(ta->guide(), nullptr);
+  for (size_t i = 0; i < dv.size(); ++i) EXPECT_EQ(self->tag(dv[i]), ta->tag(dv[i]));
+  // a + 4 b and b + a / 4 are the same scores up to the factor 4 (emissions and transitions):
+  // the same paths, which differ from a's own where a and b disagree.
+  auto ab = ner::Tagger::load(ner::attach_guide(a, b, la, 4.f));
+  auto ba = ner::Tagger::load(ner::attach_guide(b, a, lb, 0.25f));
+  size_t same = 0, a_vs_b = 0, moved = 0;
+  for (const auto& p : d.dev) {
+    auto g = ab->tag(p);
+    ASSERT_EQ(g.size(), p.tokens.size());
+    same += g == ba->tag(p);
+    a_vs_b += ta->tag(p) != tb->tag(p);
+    moved += g != ta->tag(p);
+  }
+  EXPECT_GE(a_vs_b, 10u);
+  EXPECT_GE(moved, 5u);
+  EXPECT_GE(same, d.dev.size() - 1);  // a float near-tie at most
+  // predict() (batched) agrees with tag().
+  std::vector<Post> batch(dv.begin(), dv.begin() + 20);
+  ab->predict(batch, 7);
+  for (size_t i = 0; i < batch.size(); ++i)
+    EXPECT_EQ(io::encode_bio(batch[i].entities, int(batch[i].tokens.size())), ab->tag(dv[i])) << i;
+  // Refused: a map of the wrong size, a label the guide lacks, a weight out of range, guides of guides.
+  EXPECT_THROW(ner::attach_guide(a, b, {"O"}, 1.f), Error);
+  auto bad = la;
+  bad.back() = "B-NOPE";
+  EXPECT_THROW(ner::attach_guide(a, b, bad, 1.f), Error);
+  EXPECT_THROW(ner::attach_guide(a, b, la, 0.f), Error);
+  EXPECT_THROW(ner::attach_guide(aa, b, la, 1.f), Error);
+  EXPECT_THROW(ner::attach_guide(a, aa, la, 1.f), Error);
+}
+
 TEST(Tagger, RejectsForeignSections) {
   ModelSection s;
   s.name = "ner";

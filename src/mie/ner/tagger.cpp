@@ -94,15 +94,23 @@ void load_guide(Tagger::Impl& im, const ModelSection& s) {
   const nlohmann::json& g = s.header.at("guide");
   ModelSection gs;
   gs.name = s.name + " (guide)";
-  gs.header = g.at("header");
+  nlohmann::json names;
+  try {
+    gs.header = g.at("header");
+    im.guide_weight = g.at("weight").get<float>();
+    names = g.at("labels");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("model section '" + s.name + "': malformed guide: " + e.what());
+  }
   if (gs.header.contains("guide")) throw Error("model section '" + s.name + "': a guide cannot have a guide");
+  if (!(im.guide_weight > 0.f && im.guide_weight <= 10.f))
+    throw Error("model section '" + s.name + "': guide weight " + std::to_string(im.guide_weight) + " is not in (0, 10]");
   const std::string pre = kGuidePrefix;
   for (const auto& t : s.tensors)
     if (t.name.rfind(pre, 0) == 0) gs.add_tensor(t.name.substr(pre.size()), t.shape, t.data);
   im.guide = Tagger::load(gs);
-  im.guide_weight = g.at("weight").get<float>();
   const auto& labels = im.enc.labels();
-  im.guide_map = guide_indices(labels, g.at("labels"), im.guide->encoder().labels());
+  im.guide_map = guide_indices(labels, names, im.guide->encoder().labels());
   const Tagger::Impl& gi = TaggerInternals::of(*im.guide);
   const size_t L = labels.size(), GL = gi.enc.labels().size();
   const float w = im.guide_weight;
@@ -166,6 +174,7 @@ ModelSection merge_taggers(const std::vector<const ModelSection*>& sections) {
     const std::string which = "NER model " + std::to_string(k + 1);
     if (s.header.value("arch", "") != "bilstm-crf") throw Error(which + " is not a bilstm-crf NER tagger");
     if (s.header.contains("ensemble")) throw Error(which + " is already an ensemble; merge single models");
+    if (s.header.contains("guide")) throw Error(which + " has a guide; merge the taggers first, then attach the guide");
     if (s.header.at("config") != out.header.at("config"))
       throw Error(which + " has a different network configuration than the first (train the members with the same options)");
     if (s.header.at("encoder") != out.header.at("encoder"))

@@ -74,7 +74,7 @@ class Tagger {
 // forward passes). Returns the first section with the other members' weights added as
 // "member<k>.net.*" tensors and their "train" headers listed under "ensemble". Throws mie::Error
 // when the configs or encoders (vocabulary, labels, features) differ or a section already is an
-// ensemble.
+// ensemble or has a guide (merge first, then attach_guide).
 ModelSection merge_taggers(const std::vector<const ModelSection*>& sections);
 
 // A guide: a second tagger (one model or an ensemble) trained on the same posts with coarser labels,

@@ -243,6 +243,13 @@ TEST(Tagger, GuideAddsMappedScoresAndRefusesBadMaps) {
   EXPECT_THROW(ner::attach_guide(a, b, la, 0.f), Error);
   EXPECT_THROW(ner::attach_guide(aa, b, la, 1.f), Error);
   EXPECT_THROW(ner::attach_guide(a, aa, la, 1.f), Error);
+  EXPECT_THROW(ner::merge_taggers({&aa, &a}), Error);
+  ModelSection broken = aa;
+  broken.header["guide"].erase("weight");
+  EXPECT_THROW(ner::Tagger::load(broken), Error);
+  broken = aa;
+  broken.header["guide"]["weight"] = -1;
+  EXPECT_THROW(ner::Tagger::load(broken), Error);
 }
 
 TEST(Tagger, RejectsForeignSections) {

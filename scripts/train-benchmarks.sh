@@ -145,17 +145,23 @@ fine() {  # name base [extra args...]
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $(($(date +%s) - t0)) "$summary" >> "$OUT/fine-results.jsonl"
 }
 # Since 2026-12-04 the tagger also reads the training-dictionary features (--train-dict: 63.05
-# against 60.96 without), and models/fmnerg.mie is an ensemble of three such taggers (seeds 1-3,
-# `mie ensemble`: emission and transition scores averaged; 63.88; docs/RESULTS.md).
+# against 60.96 without), and the NER stage of models/fmnerg.mie is an ensemble of three such taggers
+# (seeds 1-3, `mie ensemble`: emission and transition scores averaged; 63.88 alone) guided by the
+# GMNER model (--guide: its PER/LOC/ORG/OTHER scores added to the fine labels of each coarse type).
+# A fine typing stage (WordNet, gazetteers, caption) then re-types each entity, fused with the
+# tagger's own type scores (--ner-weight: the best of the listed weights end to end on dev).
 FMNERG_NER=("$DATA/fmnerg/train.txt" "$DATA/fmnerg/dev.txt" --fine --no-chars --hidden 200 --epochs 40 --patience 8
             --caption "$DATA/aux/captions-blip2.jsonl" --train-dict)
 if want fmnerg; then
+  [[ -s "$OUT/gmner.mie" ]] || { echo "fmnerg: $OUT/gmner.mie (the guide) is missing: train gmner first" >&2; exit 1; }
   for s in 1 2 3; do SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; done
-  ens=("$MIE" ensemble -o "$OUT/fmnerg.mie" "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
+  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner.mie" --guide-weight 1
+       "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
   "${ens[@]}" > /dev/null
-  printf '{"model":"fmnerg","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
-    "$(score fmnerg "${FMNERG_NER[1]}" "${FMNERG_NER[@]}")" >> "$RESULTS"
-  ground fmnerg
+  printf '{"model":"fmnerg-tagger","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
+    "$(score fmnerg-tagger "${FMNERG_NER[1]}" "${FMNERG_NER[@]}")" >> "$RESULTS"
+  ground fmnerg-tagger
+  fine fmnerg fmnerg-tagger --ner-weight 0 0.5 1 1.5 2 3
 fi
 if want fmnerg-typer; then fine fmnerg-typer gmner; fi
 if want fmnerg-know; then fine fmnerg-know gmner-know --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"; fi

@@ -26,6 +26,7 @@ struct Opts {
   std::string train, dev, output, base, caption, knowledge, tree, glove, reuse, coarse_mode = "auto";
   typing::TypingTrainOptions t;
   bool no_wordnet = false, no_gazetteer = false, no_caption = false, no_mention = false;
+  std::vector<float> ner_weights{0.f};
 };
 
 std::string now_iso() {
@@ -131,22 +132,27 @@ int run(Opts o) {
       pipe.run(pred);
       nlohmann::json e2e;
       double best = -1;
-      for (const std::string mode : {"joint", "respect"}) {
-        std::vector<Post> typed = pred;
-        typer->predict(typed, mode);
-        e2e[mode] = typing::span_type_f1(dev, typed);
-        double f = e2e[mode]["fine"]["f1"].get<double>();
-        std::cerr << "fine: end to end on dev (" << mode << "): fine-MNER F1 " << f << ", coarse F1 "
-                  << e2e[mode]["coarse"]["f1"].get<double>() << ", spans F1 " << e2e[mode]["span"]["f1"].get<double>() << "\n";
-        if (o.coarse_mode == "auto" && f > best) {
-          best = f;
-          sec.header["coarse_mode"] = mode;
+      for (const std::string mode : {"joint", "respect"})
+        for (float w : o.ner_weights) {  // each --ner-weight: the typer fused with the NER stage's type scores
+          std::vector<Post> typed = pred;
+          typer->predict(typed, mode, w);
+          const std::string key = o.ner_weights.size() == 1 ? mode : mode + " ner_weight " + nlohmann::json(w).dump();
+          e2e[key] = typing::span_type_f1(dev, typed);
+          double f = e2e[key]["fine"]["f1"].get<double>();
+          std::cerr << "fine: end to end on dev (" << key << "): fine-MNER F1 " << f << ", coarse F1 "
+                    << e2e[key]["coarse"]["f1"].get<double>() << ", spans F1 " << e2e[key]["span"]["f1"].get<double>() << "\n";
+          if ((o.coarse_mode == "auto" || o.coarse_mode == mode) && f > best) {
+            best = f;
+            sec.header["coarse_mode"] = mode;
+            sec.header["ner_weight"] = w;
+          }
         }
-      }
       summary["dev_end_to_end"] = e2e;
     }
   }
+  if (!sec.header.contains("ner_weight")) sec.header["ner_weight"] = o.ner_weights.front();
   summary["coarse_mode"] = sec.header["coarse_mode"];
+  summary["ner_weight"] = sec.header["ner_weight"];
   stages.push_back(typing::kFineSection);
   mf.meta["stages"] = stages;
   mf.meta["created_by"] = "mie 0.1.0";
@@ -194,6 +200,11 @@ TrainRegistrar reg("fine", "Train FMNERG fine-grained typing (51 fine under 8 co
   app.add_option("--hidden", o->t.net.hidden, "BiLSTM units per direction (bilstm context)")->capture_default_str();
   app.add_option("--dropout", o->t.net.dropout, "Dropout before and after the hidden layer")->capture_default_str();
   app.add_option("--min-count", o->t.feats.min_count, "Drop sparse features seen fewer times in training")->capture_default_str();
+  app.add_option("--ner-weight", o->ner_weights,
+                 "Weight of the NER stage's fine-type scores (a --base fine tagger, `train ner --fine`) fused with the "
+                 "typer's; several values: the best end to end on dev is kept (0 = the typer alone)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
   app.add_flag("--no-wordnet", o->no_wordnet, "Ablation: no WordNet hypernym features");
   app.add_flag("--no-gazetteer", o->no_gazetteer, "Ablation: no gazetteer features");
   app.add_flag("--no-caption", o->no_caption, "Ablation: no caption features (same as leaving out --caption)");

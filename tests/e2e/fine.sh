@@ -82,6 +82,28 @@ agree = len(guided & coarse) / max(1, len(guided | coarse))
 before = len(alone & coarse) / max(1, len(alone | coarse))
 assert agree >= 0.8 and agree > before, (agree, before)
 PY
+# The typing stage on top of the guided fine tagger, fused with the tagger's type scores
+# (--ner-weight; the best of the given weights end to end on dev is kept).
+"$MIE" train fine --train "$TMP/train.txt" --dev "$TMP/dev.txt" --base "$TMP/guided.mie" --reuse "$TMP/fine.mie" \
+  --caption "$DATA/aux/captions-blip2.jsonl" --ner-weight 0 1 3 -o "$TMP/fused.mie" > "$TMP/fused.json" 2> "$TMP/fused.log" \
+  || { cat "$TMP/fused.log"; fail "train fine --ner-weight"; }
+"$MIE" predict --model "$TMP/fused.mie" --input "$TMP/dev.txt" > "$TMP/fused.jsonl"
+python3 - "$TMP/fused.json" "$TMP/fused.jsonl" "$DATA/fmnerg/coarse_fine_tree.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+e2e = s["dev_end_to_end"]
+assert s["ner_weight"] in (0, 1, 3), s["ner_weight"]
+keys = {f"{m} ner_weight {w}" for m in ("joint", "respect") for w in ("0.0", "1.0", "3.0")}
+assert set(e2e) == keys, sorted(e2e)
+best = max(v["fine"]["f1"] for v in e2e.values())
+chosen = e2e[f'{s["coarse_mode"]} ner_weight {float(s["ner_weight"])}']["fine"]["f1"]
+assert chosen == best, (chosen, best)
+tree = json.load(open(sys.argv[3])); tree = tree.get("coarse_fine_tree", tree)
+parent = {f: c for c, fs in tree.items() for f in fs}
+ents = [e for l in open(sys.argv[2]) for e in json.loads(l)["entities"]]
+assert ents and all(parent.get(e["fine_type"]) == e["type"] for e in ents), ents[:5]
+assert all("type_logprobs" not in e for e in ents)
+PY
 set +e
 "$MIE" ensemble -o "$TMP/x.mie" --guide "$TMP/tagger.mie" "$TMP/tagger.mie" > /dev/null 2> "$TMP/err3"; rc3=$?
 "$MIE" ensemble -o "$TMP/x.mie" "$TMP/tagger.mie" > /dev/null 2> "$TMP/err4"; rc4=$?

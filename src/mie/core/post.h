@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mie {
@@ -39,6 +40,11 @@ struct Entity {
   bool groundable = false;     // the entity is visible in the image
   std::vector<Box> boxes;      // gold boxes, or the predicted box (usually one)
   int region = -1;             // candidate-mode prediction: index into the post's candidates, -1 = none
+  // The NER stage's log-probability of each of its entity types for this span, the rest of its tag
+  // path fixed (ner::Tagger; fine types for an FMNERG fine tagger); empty when not computed. A later
+  // stage may re-type the entity with it (typing::Typer fuses it with its own scores). Not written
+  // to JSONL.
+  std::vector<std::pair<std::string, float>> type_logprobs;
   bool operator==(const Entity&) const = default;
 };
 

@@ -1,5 +1,7 @@
 #include "mie/ner/crf.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace mie::ner {
@@ -183,6 +185,34 @@ std::vector<int> viterbi(const float* em, int T, int L, const float* trans, cons
     arg = back[static_cast<size_t>(t) * L + arg];
   }
   return path;
+}
+
+std::vector<float> span_type_logprobs(const float* em, int T, int L, const float* trans, const float* start,
+                                      const float* end, const std::vector<int>& path, int s, int e,
+                                      const std::vector<std::pair<int, int>>& type_bi) {
+  const float ninf = -std::numeric_limits<float>::infinity();
+  std::vector<float> out(type_bi.size(), ninf);
+  if (s < 0 || e > T || s >= e || static_cast<int>(path.size()) != T) return out;
+  float mx = ninf;
+  for (size_t k = 0; k < type_bi.size(); ++k) {
+    const auto [b, i] = type_bi[k];
+    if (b < 0 || b >= L || (e - s > 1 && (i < 0 || i >= L))) continue;
+    float sc = (s == 0 ? start[b] : trans[path[s - 1] * L + b]) + em[s * L + b];
+    int prev = b;
+    for (int t = s + 1; t < e; ++t) {
+      sc += trans[prev * L + i] + em[t * L + i];
+      prev = i;
+    }
+    sc += e == T ? end[prev] : trans[prev * L + path[e]];
+    out[k] = sc;
+    mx = std::max(mx, sc);
+  }
+  if (mx == ninf) return out;
+  double z = 0;
+  for (float v : out) z += v == ninf ? 0.0 : std::exp(static_cast<double>(v - mx));
+  const float lz = mx + static_cast<float>(std::log(z));
+  for (auto& v : out) v = v == ninf ? ninf : v - lz;
+  return out;
 }
 
 }  // namespace mie::ner

@@ -47,4 +47,12 @@ torch::Tensor crf_path_score(const torch::Tensor& em, const torch::Tensor& tags,
 // Best path for one sequence; em is row-major [T, L], trans [L, L] (from, to).
 std::vector<int> viterbi(const float* em, int T, int L, const float* trans, const float* start, const float* end);
 
+// Log-probabilities over entity types of the span [s, e) of `path`, the rest of the path fixed:
+// type k scores the path with the span relabelled B-k I-k ... (type_bi[k] = {B id, I id}; an I id
+// of -1, a type without I label, cannot cover more than one token), normalised by log-sum-exp
+// over the types. Same array layouts as viterbi().
+std::vector<float> span_type_logprobs(const float* em, int T, int L, const float* trans, const float* start,
+                                      const float* end, const std::vector<int>& path, int s, int e,
+                                      const std::vector<std::pair<int, int>>& type_bi);
+
 }  // namespace mie::ner

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -160,3 +161,45 @@ TEST(Crf, ScaledMatchesLogSpaceOnLargeConstrainedLabelSets) {
 }
 
 }  // namespace
+
+// span_type_logprobs against the path scores of the relabelled paths, normalised by hand.
+TEST(Crf, SpanTypeLogProbsMatchRelabelledPathScores) {
+  torch::manual_seed(5);
+  // Labels: O, B-X, I-X, B-Y, I-Y, B-Z (Z has no I label).
+  const int L = 6, T = 6;
+  auto em = torch::randn({T, L}, torch::kDouble), tr = torch::randn({L, L}, torch::kDouble);
+  auto st = torch::randn({L}, torch::kDouble), en = torch::randn({L}, torch::kDouble);
+  const std::vector<std::pair<int, int>> types{{1, 2}, {3, 4}, {5, -1}};
+  auto ef = em.to(torch::kFloat).contiguous(), trf = tr.to(torch::kFloat).contiguous(),
+       stf = st.to(torch::kFloat).contiguous(), enf = en.to(torch::kFloat).contiguous();
+  const std::vector<int> path{0, 1, 2, 2, 0, 3};  // O B-X I-X I-X O B-Y
+  for (auto [s, e] : std::vector<std::pair<int, int>>{{1, 4}, {5, 6}, {0, 1}}) {
+    SCOPED_TRACE(s);
+    auto lp = span_type_logprobs(ef.data_ptr<float>(), T, L, trf.data_ptr<float>(), stf.data_ptr<float>(),
+                                 enf.data_ptr<float>(), path, s, e, types);
+    ASSERT_EQ(lp.size(), types.size());
+    std::vector<double> sc;
+    for (auto [b, i] : types) {
+      if (e - s > 1 && i < 0) {
+        sc.push_back(-INFINITY);
+        continue;
+      }
+      std::vector<int> y = path;
+      for (int t = s; t < e; ++t) y[static_cast<size_t>(t)] = t == s ? b : i;
+      sc.push_back(path_score(em, y, tr, st, en));
+    }
+    double mx = *std::max_element(sc.begin(), sc.end()), z = 0;
+    for (double v : sc) z += std::isinf(v) ? 0 : std::exp(v - mx);
+    for (size_t k = 0; k < sc.size(); ++k) {
+      if (std::isinf(sc[k])) {
+        EXPECT_TRUE(std::isinf(lp[k]) && lp[k] < 0) << k;
+      } else {
+        EXPECT_NEAR(lp[k], sc[k] - mx - std::log(z), 1e-4) << k;
+      }
+    }
+  }
+  // An empty or out-of-range span gives -inf everywhere.
+  auto none = span_type_logprobs(ef.data_ptr<float>(), T, L, trf.data_ptr<float>(), stf.data_ptr<float>(),
+                                 enf.data_ptr<float>(), path, 4, 4, types);
+  for (float v : none) EXPECT_TRUE(std::isinf(v));
+}

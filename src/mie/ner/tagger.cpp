@@ -48,6 +48,10 @@ struct Tagger::Impl {
   std::shared_ptr<const Tagger> guide;
   std::vector<int> guide_map;
   float guide_weight = 0.f;
+  // Entity types in label order with their B and I label ids (-1: no I label), for
+  // Entity::type_logprobs.
+  std::vector<std::string> types;
+  std::vector<std::pair<int, int>> type_bi;
 };
 
 struct TaggerInternals {
@@ -162,6 +166,14 @@ std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
     impl->nets.push_back(net);
   }
   if (s.header.contains("guide")) load_guide(*impl, s);
+  const auto& labels = impl->enc.labels();
+  for (size_t l = 0; l < labels.size(); ++l) {
+    if (labels[l].rfind("B-", 0) != 0) continue;
+    const std::string t = labels[l].substr(2);
+    auto it = std::find(labels.begin(), labels.end(), "I-" + t);
+    impl->types.push_back(t);
+    impl->type_bi.emplace_back(static_cast<int>(l), it == labels.end() ? -1 : static_cast<int>(it - labels.begin()));
+  }
   return std::shared_ptr<const Tagger>(new Tagger(std::move(impl)));
 }
 
@@ -206,16 +218,21 @@ torch::Tensor member_emissions(Tagger::Impl& im, const std::vector<const Encoded
   return em.contiguous();
 }
 
-// Viterbi paths of a batch; `guide_enc` holds the same posts encoded by the guide's encoder
-// (empty without a guide).
-std::vector<std::vector<int>> decode(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc,
+struct Decoded {
+  std::vector<int> path;         // label ids
+  std::vector<Entity> entities;  // with type_logprobs
+};
+
+// Viterbi paths of a batch and their entities; `guide_enc` holds the same posts encoded by the
+// guide's encoder (empty without a guide).
+std::vector<Decoded> decode(Tagger::Impl& im, const std::vector<const EncodedPost*>& enc,
                                      const std::vector<const EncodedPost*>& guide_enc) {
   torch::Tensor em = member_emissions(im, enc);
   const int64_t Tt = em.size(1), L = em.size(2);
   const float* e = em.data_ptr<float>();
   torch::Tensor gem;
   if (im.guide) gem = member_emissions(TaggerInternals::of(*im.guide), guide_enc);
-  std::vector<std::vector<int>> out;
+  std::vector<Decoded> out;
   std::vector<float> mixed;
   for (size_t i = 0; i < enc.size(); ++i) {
     const int n = enc[i]->n_tweet;
@@ -228,7 +245,18 @@ std::vector<std::vector<int>> decode(Tagger::Impl& im, const std::vector<const E
         for (int64_t l = 0; l < L; ++l) mixed[t * L + l] += im.guide_weight * gi[t * GL + im.guide_map[l]];
       ei = mixed.data();
     }
-    out.push_back(viterbi(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data()));
+    Decoded d;
+    d.path = viterbi(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data());
+    std::vector<std::string> tags;
+    for (int l : d.path) tags.push_back(im.enc.labels()[static_cast<size_t>(l)]);
+    d.entities = io::decode_bio(tags);
+    for (auto& ent : d.entities) {
+      auto lp = span_type_logprobs(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data(), d.path,
+                                   ent.start, ent.end, im.type_bi);
+      ent.type_logprobs.reserve(lp.size());
+      for (size_t k = 0; k < lp.size(); ++k) ent.type_logprobs.emplace_back(im.types[k], lp[k]);
+    }
+    out.push_back(std::move(d));
   }
   return out;
 }
@@ -249,9 +277,9 @@ std::vector<std::string> Tagger::tag(const Post& post) const {
   if (post.tokens.empty()) return {};
   std::vector<EncodedPost> e, ge;
   encode_all(*impl_, {post}, {0}, e, ge);
-  auto paths = decode(*impl_, {&e[0]}, ge.empty() ? std::vector<const EncodedPost*>{} : std::vector<const EncodedPost*>{&ge[0]});
+  auto dec = decode(*impl_, {&e[0]}, ge.empty() ? std::vector<const EncodedPost*>{} : std::vector<const EncodedPost*>{&ge[0]});
   std::vector<std::string> tags;
-  for (int k : paths[0]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(k)]);
+  for (int k : dec[0].path) tags.push_back(impl_->enc.labels()[static_cast<size_t>(k)]);
   return tags;
 }
 
@@ -275,12 +303,8 @@ void Tagger::predict(std::vector<Post>& posts, int batch_size) const {
       ptrs.push_back(&enc[order[k]]);
       if (!guide_enc.empty()) guide_ptrs.push_back(&guide_enc[order[k]]);
     }
-    auto paths = decode(*impl_, ptrs, guide_ptrs);
-    for (size_t k = s; k < e; ++k) {
-      std::vector<std::string> tags;
-      for (int l : paths[k - s]) tags.push_back(impl_->enc.labels()[static_cast<size_t>(l)]);
-      posts[idx[order[k]]].entities = io::decode_bio(tags);
-    }
+    auto dec = decode(*impl_, ptrs, guide_ptrs);
+    for (size_t k = s; k < e; ++k) posts[idx[order[k]]].entities = std::move(dec[k - s].entities);
   }
 }
 

@@ -1,6 +1,7 @@
 // Training smoke test on real GMNER posts, model-file round trip, determinism, context.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -235,6 +236,24 @@ TEST(Tagger, GuideAddsMappedScoresAndRefusesBadMaps) {
   ab->predict(batch, 7);
   for (size_t i = 0; i < batch.size(); ++i)
     EXPECT_EQ(io::encode_bio(batch[i].entities, int(batch[i].tokens.size())), ab->tag(dv[i])) << i;
+  // Each entity's type log-probabilities: a distribution over the tagger's types whose argmax is
+  // the decoded type (relabelling the span cannot beat the Viterbi path).
+  size_t ents = 0;
+  for (const auto& p : batch)
+    for (const auto& e : p.entities) {
+      ++ents;
+      ASSERT_EQ(e.type_logprobs.size(), 4u);  // PER, LOC, ORG, OTHER
+      double z = 0;
+      std::string best;
+      float bv = -INFINITY;
+      for (const auto& [t, v] : e.type_logprobs) {
+        z += std::exp(v);
+        if (v > bv) { bv = v; best = t; }
+      }
+      EXPECT_NEAR(z, 1.0, 1e-4);
+      EXPECT_EQ(best, e.type);
+    }
+  EXPECT_GT(ents, 0u);
   // Refused: a map of the wrong size, a label the guide lacks, a weight out of range, guides of guides.
   EXPECT_THROW(ner::attach_guide(a, b, {"O"}, 1.f), Error);
   auto bad = la;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -52,6 +53,7 @@ struct Typer::Impl {
   std::shared_ptr<const WordNet> wn_keep;
   std::shared_ptr<const text::Gazetteer> gz_keep;
   std::string mode = "joint";
+  float ner_weight = 0.f;  // header "ner_weight": weight of Entity::type_logprobs in the fused score
 };
 
 Typer::Typer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -66,6 +68,7 @@ std::shared_ptr<const Typer> Typer::load(const ModelSection& s, const Resources&
     impl->fz = Featurizer::from_json(s.header.at("featurizer"));
     impl->cfg = NetConfig::from_json(s.header.at("net"));
     impl->mode = s.header.value("coarse_mode", "joint");
+    impl->ner_weight = s.header.value("ner_weight", 0.f);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("typing: bad section header: ") + e.what());
   }
@@ -102,6 +105,7 @@ const Labels& Typer::labels() const { return impl_->labels; }
 const Featurizer& Typer::featurizer() const { return impl_->fz; }
 const nlohmann::json& Typer::header() const { return impl_->header; }
 std::string Typer::coarse_mode() const { return impl_->mode; }
+float Typer::ner_weight() const { return impl_->ner_weight; }
 
 namespace {
 
@@ -123,8 +127,33 @@ std::vector<char> allowed_fines(const Labels& lab, const std::string& type) {
 
 }  // namespace
 
-std::vector<std::vector<TypePrediction>> Typer::score(const std::vector<Post>& posts, const std::string& mode_in) const {
+namespace {
+// Fuses the typer's probabilities `pr` with the NER stage's log-probabilities of the fine types
+// (Entity::type_logprobs): pr ∝ pr · exp(w · logprob). Unchanged when no NER type is a fine type.
+void fuse_ner(std::vector<float>& pr, const Entity& e, const Labels& lab, float w) {
+  if (w <= 0.f || e.type_logprobs.empty()) return;
+  std::vector<double> lp(pr.size(), -std::numeric_limits<double>::infinity());
+  bool any = false;
+  for (const auto& [name, v] : e.type_logprobs) {
+    const int f = lab.fine_id(io::normalize_fine_type(name));
+    if (f < 0) continue;
+    lp[static_cast<size_t>(f)] = v;
+    any = true;
+  }
+  if (!any) return;
+  double mx = -std::numeric_limits<double>::infinity();
+  for (size_t f = 0; f < pr.size(); ++f) mx = std::max(mx, lp[f] = std::log(static_cast<double>(pr[f])) + w * lp[f]);
+  if (!std::isfinite(mx)) return;
+  double z = 0;
+  for (double v : lp) z += std::exp(v - mx);
+  for (size_t f = 0; f < pr.size(); ++f) pr[f] = static_cast<float>(std::exp(lp[f] - mx) / z);
+}
+}  // namespace
+
+std::vector<std::vector<TypePrediction>> Typer::score(const std::vector<Post>& posts, const std::string& mode_in,
+                                                      float ner_weight) const {
   const std::string mode = mode_in.empty() ? impl_->mode : mode_in;
+  const float w = ner_weight < 0.f ? impl_->ner_weight : ner_weight;
   if (mode != "joint" && mode != "respect") throw Error("typing: unknown coarse mode '" + mode + "' (joint, respect)");
   const auto& lab = impl_->labels;
   std::vector<std::vector<TypePrediction>> out(posts.size());
@@ -155,6 +184,7 @@ std::vector<std::vector<TypePrediction>> Typer::score(const std::vector<Post>& p
         double z = 0;
         for (int64_t f = 0; f < F; ++f) z += (pr[f] = std::exp(sc[f] - mx));
         for (auto& v : pr) v = static_cast<float>(v / z);
+        fuse_ner(pr, e, lab, w);
         std::vector<char> ok;
         if (mode == "respect") ok = allowed_fines(lab, e.type);
         TypePrediction tp;
@@ -174,9 +204,9 @@ std::vector<std::vector<TypePrediction>> Typer::score(const std::vector<Post>& p
   return out;
 }
 
-void Typer::predict(std::vector<Post>& posts, const std::string& mode_in) const {
+void Typer::predict(std::vector<Post>& posts, const std::string& mode_in, float ner_weight) const {
   const std::string mode = mode_in.empty() ? impl_->mode : mode_in;
-  auto preds = score(posts, mode);
+  auto preds = score(posts, mode, ner_weight);
   const auto& lab = impl_->labels;
   for (size_t i = 0; i < posts.size(); ++i)
     for (size_t k = 0; k < posts[i].entities.size(); ++k) {

@@ -14,6 +14,9 @@
 //             GMNER type PER/LOC/ORG/OTHER through io::fmnerg_to_gmner_type (PER -> person's
 //             fines, LOC -> location's and building's, ...). An empty or unknown incoming type
 //             falls back to "joint".
+// Fusion with the NER stage (section header "ner_weight" w > 0): when an entity carries the NER
+// stage's log-probabilities of the fine types (Entity::type_logprobs, from an FMNERG fine tagger),
+// the typer's probabilities become p(f) ∝ p_typer(f) · exp(w · logprob_ner(f)) before the choice.
 // Resources: WordNet from default_wordnet_dir(), gazetteers from text::default_gazetteer_dir(),
 // loaded once per process and shared; a model that needs one that is missing throws mie::Error.
 // Torch stays in the .cpp files.
@@ -59,13 +62,16 @@ class Typer {
   // Loads the resources the section needs from their default places (cached per process).
   static std::shared_ptr<const Typer> load(const ModelSection& section);
 
-  std::vector<std::vector<TypePrediction>> score(const std::vector<Post>& posts, const std::string& mode = "") const;
-  void predict(std::vector<Post>& posts, const std::string& mode = "") const;
+  // ner_weight < 0: the model's (header "ner_weight", default 0 = the typer alone).
+  std::vector<std::vector<TypePrediction>> score(const std::vector<Post>& posts, const std::string& mode = "",
+                                                 float ner_weight = -1.f) const;
+  void predict(std::vector<Post>& posts, const std::string& mode = "", float ner_weight = -1.f) const;
 
   const Labels& labels() const;
   const Featurizer& featurizer() const;
   const nlohmann::json& header() const;
   std::string coarse_mode() const;
+  float ner_weight() const;
 
   struct Impl;
 

@@ -225,6 +225,51 @@ TEST(Typer, NeverAFineTypeOutsideItsCoarseType) {
   EXPECT_THROW(typer->score(t.dev, "sideways"), Error);
 }
 
+// Fusion with the NER stage's type scores (Entity::type_logprobs): weight 0 or no scores leave the
+// typer alone; a confident NER score moves the choice; names that are no fine types change nothing.
+TEST(Typer, FusesTheNerStagesTypeScores) {
+  const auto& t = trained();
+  auto typer = Typer::load(t.sec, test_resources());
+  EXPECT_EQ(typer->ner_weight(), 0.f);  // sections without "ner_weight"
+  std::vector<Post> plain = t.dev;
+  for (auto& p : plain)
+    for (auto& e : p.entities) e.fine_type.clear();
+  auto alone = plain;
+  typer->predict(alone, "joint");
+  // The NER stage is sure of "musician" for every entity.
+  auto sure = plain;
+  for (auto& p : sure)
+    for (auto& e : p.entities) e.type_logprobs = {{"musician", 0.f}, {"athlete", -30.f}, {"city", -30.f}};
+  auto unweighted = sure, fused = sure;
+  typer->predict(unweighted, "joint", 0.f);
+  typer->predict(fused, "joint", 2.f);
+  size_t n = 0, moved = 0;
+  for (size_t i = 0; i < sure.size(); ++i)
+    for (size_t k = 0; k < sure[i].entities.size(); ++k) {
+      ++n;
+      EXPECT_EQ(unweighted[i].entities[k].fine_type, alone[i].entities[k].fine_type);
+      EXPECT_EQ(fused[i].entities[k].fine_type, "musician");
+      EXPECT_EQ(fused[i].entities[k].type, "person");
+      moved += alone[i].entities[k].fine_type != "musician";
+    }
+  EXPECT_GT(moved, n / 2);
+  // Coarse GMNER type names are not fine types: no fusion.
+  auto coarse = plain;
+  for (auto& p : coarse)
+    for (auto& e : p.entities) e.type_logprobs = {{"PER", 0.f}, {"LOC", -30.f}};
+  typer->predict(coarse, "joint", 2.f);
+  for (size_t i = 0; i < coarse.size(); ++i)
+    for (size_t k = 0; k < coarse[i].entities.size(); ++k)
+      EXPECT_EQ(coarse[i].entities[k].fine_type, alone[i].entities[k].fine_type);
+  // The section's own weight applies when none is given.
+  ModelSection s = t.sec;
+  s.header["ner_weight"] = 2.f;
+  auto weighted = Typer::load(s, test_resources());
+  auto by_header = sure;
+  weighted->predict(by_header, "joint");
+  EXPECT_EQ(by_header, fused);
+}
+
 TEST(Typer, ModelSectionRoundTrip) {
   const auto& t = trained();
   ModelFile mf;

@@ -89,11 +89,9 @@ std::vector<int> guide_indices(const std::vector<std::string>& labels, const nlo
   }
   return map;
 }
-}  // namespace
 
 // The guide section stored inside `s` (attach_guide), loaded, and its scores folded into im's
 // transition, start and end scores.
-namespace {
 void load_guide(Tagger::Impl& im, const ModelSection& s) {
   const nlohmann::json& g = s.header.at("guide");
   ModelSection gs;
@@ -167,12 +165,10 @@ std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
   }
   if (s.header.contains("guide")) load_guide(*impl, s);
   const auto& labels = impl->enc.labels();
-  for (size_t l = 0; l < labels.size(); ++l) {
-    if (labels[l].rfind("B-", 0) != 0) continue;
-    const std::string t = labels[l].substr(2);
-    auto it = std::find(labels.begin(), labels.end(), "I-" + t);
-    impl->types.push_back(t);
-    impl->type_bi.emplace_back(static_cast<int>(l), it == labels.end() ? -1 : static_cast<int>(it - labels.begin()));
+  impl->types = impl->enc.types();
+  for (const auto& t : impl->types) {
+    auto i = std::find(labels.begin(), labels.end(), "I-" + t);
+    impl->type_bi.emplace_back(impl->enc.label_id("B-" + t), i == labels.end() ? -1 : static_cast<int>(i - labels.begin()));
   }
   return std::shared_ptr<const Tagger>(new Tagger(std::move(impl)));
 }

@@ -10,7 +10,7 @@
 # THREADS, GLOVE (default .cache/glove100.bin).
 #
 # Writes models/gmner.mie, models/twitter2015.mie, models/twitter2017.mie (and the
-# knowledge-context GMNER variant models/gmner-know.mie), models/fmnerg.mie (fine-type tagger),
+# knowledge-context GMNER variant models/gmner-know.mie), models/fmnerg.mie (three fine-type taggers guided by gmner.mie + grounding + a fused fine typer),
 # models/fmnerg-typer.mie and models/fmnerg-know.mie (NER + FMNERG fine typing), models/mnre.mie,
 # plus models/ner-results.jsonl:
 # one JSON line per model with the command, date, dev P/R/F1 (mie eval) and wall time.

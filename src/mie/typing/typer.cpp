@@ -72,6 +72,8 @@ std::shared_ptr<const Typer> Typer::load(const ModelSection& s, const Resources&
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("typing: bad section header: ") + e.what());
   }
+  if (!(impl->ner_weight >= 0.f && impl->ner_weight <= 10.f))
+    throw Error("typing: ner_weight " + std::to_string(impl->ner_weight) + " is not in [0, 10]");
   const auto& fc = impl->fz.config();
   if (fc.wordnet && !res.wordnet) throw Error("typing: model needs WordNet (" + default_wordnet_dir() + ") but it is not available");
   if (fc.gazetteer && !res.gazetteer)
@@ -125,9 +127,7 @@ std::vector<char> allowed_fines(const Labels& lab, const std::string& type) {
   return ok;
 }
 
-}  // namespace
 
-namespace {
 // Fuses the typer's probabilities `pr` with the NER stage's log-probabilities of the fine types
 // (Entity::type_logprobs): pr ∝ pr · exp(w · logprob). Unchanged when no NER type is a fine type.
 void fuse_ner(std::vector<float>& pr, const Entity& e, const Labels& lab, float w) {

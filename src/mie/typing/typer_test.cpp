@@ -268,6 +268,8 @@ TEST(Typer, FusesTheNerStagesTypeScores) {
   auto by_header = sure;
   weighted->predict(by_header, "joint");
   EXPECT_EQ(by_header, fused);
+  s.header["ner_weight"] = -1.f;
+  EXPECT_THROW(Typer::load(s, test_resources()), Error);
 }
 
 TEST(Typer, ModelSectionRoundTrip) {

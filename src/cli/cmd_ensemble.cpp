@@ -5,11 +5,13 @@
 //
 //   mie ensemble -o ens.mie s1.mie s2.mie s3.mie
 //   mie ensemble -o fmnerg.mie --guide models/gmner.mie --guide-weight 1 f1.mie f2.mie f3.mie
+//   mie ensemble -o gmner-large.mie --types gmner --guide gmner-ens.mie f1.mie f2.mie f3.mie
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
 #include "mie/io/fmnerg.h"
@@ -22,25 +24,18 @@ struct Opts {
   std::string output;
   std::string guide;
   float guide_weight = 1.f;
+  std::string types;
 };
 
 // The guide label for each of the tagger's labels: for a fine tagger (`train ner --fine`, a
-// "fine_tree" in its header) "B-athlete" -> "B-" + the GMNER type of athlete's FMNERG coarse type
-// ("B-PER"); otherwise the same label name.
+// "fine_tree" in its header) "B-athlete" -> "B-PER" (io::fine_label_to_gmner); otherwise the same
+// label name.
 std::vector<std::string> guide_labels(const mie::ModelSection& tagger) {
   std::optional<mie::io::TypeTree> tree;
   if (tagger.header.contains("fine_tree")) tree = mie::io::type_tree_from_json(tagger.header["fine_tree"]);
   std::vector<std::string> out;
   const mie::ner::Encoder enc = mie::ner::Encoder::from_json(tagger.header.at("encoder"));
-  for (const auto& l : enc.labels()) {
-    if (!tree || l == "O") {
-      out.push_back(l);
-      continue;
-    }
-    const std::string coarse = tree->coarse_of(l.substr(2));
-    if (coarse.empty()) throw mie::Error("NER label '" + l + "' is not a fine type of the model's type tree");
-    out.push_back(l.substr(0, 2) + mie::io::fmnerg_to_gmner_type(coarse));
-  }
+  for (const auto& l : enc.labels()) out.push_back(tree ? mie::io::fine_label_to_gmner(*tree, l) : l);
   return out;
 }
 
@@ -62,9 +57,13 @@ mie::cli::Registrar reg(
       app.add_option("--guide-weight", o->guide_weight, "Weight of the guide's scores (0, 10]")
           ->default_val(1.0)
           ->check(CLI::Range(0.001, 10.0));
+      app.add_option("--types", o->types,
+                     "Entity types a fine-type tagger (train ner --fine) emits: fmnerg (its 8 coarse types) or gmner "
+                     "(PER/LOC/ORG/OTHER, so that the model serves GMNER; fine_type is kept); default: the first model's")
+          ->check(CLI::IsMember({"fmnerg", "gmner"}));
       return [o]() -> int {
-        if (o->models.size() < 2 && o->guide.empty()) {
-          std::cerr << "mie ensemble: give at least two models, or one with --guide\n";
+        if (o->models.size() < 2 && o->guide.empty() && o->types.empty()) {
+          std::cerr << "mie ensemble: give at least two models, or one with --guide or --types\n";
           return 1;
         }
         std::vector<mie::ModelFile> files;
@@ -87,12 +86,20 @@ mie::cli::Registrar reg(
           }
           out.meta["guide"] = {{"model", o->guide}, {"weight", o->guide_weight}};
         }
-        mie::ner::Tagger::load(out.section(mie::ner::kNerSection));  // refuses what would not load
+        if (!o->types.empty()) {
+          mie::ModelSection s = out.section(mie::ner::kNerSection);
+          if (!s.header.contains("fine_tree"))
+            throw mie::Error(o->models[0] + ": --types is for fine-type taggers (mie train ner --fine)");
+          s.header["entity_types"] = o->types;
+          out.set_section(std::move(s));
+        }
+        mie::cli::Pipeline::from_model(out);  // refuses what would not load
         out.save(o->output);
         std::cerr << "ensemble: " << o->models.size() << " NER model(s)" << (o->guide.empty() ? "" : " + guide " + o->guide)
                   << " -> " << o->output << "\n";
         nlohmann::json summary = {{"model", o->output}, {"members", o->models}};
         if (!o->guide.empty()) summary["guide"] = {{"model", o->guide}, {"weight", o->guide_weight}};
+        if (!o->types.empty()) summary["entity_types"] = o->types;
         std::cout << summary.dump() << "\n";
         return 0;
       };

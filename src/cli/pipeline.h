@@ -33,6 +33,11 @@ struct StageRegistrar {
   StageRegistrar(const std::string& section, StageFactory f);
 };
 
+// Whether a NER section's fine-type tagger emits GMNER types (header "entity_types": "gmner") rather
+// than FMNERG coarse ones ("fmnerg", or no key). Throws mie::Error for another value, or for the key
+// on a tagger without a "fine_tree".
+bool gmner_entity_types(const nlohmann::json& ner_header);
+
 class Pipeline {
  public:
   static Pipeline load(const std::string& model_path);

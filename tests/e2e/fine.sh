@@ -82,6 +82,24 @@ agree = len(guided & coarse) / max(1, len(guided | coarse))
 before = len(alone & coarse) / max(1, len(alone | coarse))
 assert agree >= 0.8 and agree > before, (agree, before)
 PY
+# `mie ensemble --types gmner`: the same guided tagger emitting GMNER types (PER/LOC/ORG/OTHER, the
+# fine type kept), so that it serves as a GMNER model: same spans, type = the fine type's GMNER type.
+"$MIE" ensemble -o "$TMP/as-gmner.mie" --types gmner "$TMP/guided.mie" > "$TMP/as-gmner.json" 2> "$TMP/as-gmner.log" \
+  || { cat "$TMP/as-gmner.log"; fail "ensemble --types gmner"; }
+"$MIE" predict --model "$TMP/as-gmner.mie" --input "$TMP/dev.txt" > "$TMP/as-gmner.jsonl"
+python3 - "$TMP/as-gmner.json" "$TMP/as-gmner.jsonl" "$TMP/guided.jsonl" "$DATA/fmnerg/coarse_fine_tree.json" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1]))["entity_types"] == "gmner"
+tree = json.load(open(sys.argv[4])); tree = tree.get("coarse_fine_tree", tree)
+parent = {f: c for c, fs in tree.items() for f in fs}
+gm = {"person": "PER", "location": "LOC", "building": "LOC", "organization": "ORG"}
+def ents(path):
+    return [(p["id"], e["start"], e["end"], e["type"], e["fine_type"]) for l in open(path) for p in [json.loads(l)] for e in p["entities"]]
+a, g = ents(sys.argv[2]), ents(sys.argv[3])
+assert a and len(a) == len(g), (len(a), len(g))
+for x, y in zip(a, g):
+    assert x[:3] == y[:3] and x[4] == y[4] and x[3] == gm.get(parent[x[4]], "OTHER") == gm.get(y[3], "OTHER"), (x, y)
+PY
 # The typing stage on top of the guided fine tagger, fused with the tagger's type scores
 # (--ner-weight; the best of the given weights end to end on dev is kept).
 "$MIE" train fine --train "$TMP/train.txt" --dev "$TMP/dev.txt" --base "$TMP/guided.mie" --reuse "$TMP/fine.mie" \
@@ -107,7 +125,9 @@ PY
 set +e
 "$MIE" ensemble -o "$TMP/x.mie" --guide "$TMP/tagger.mie" "$TMP/tagger.mie" > /dev/null 2> "$TMP/err3"; rc3=$?
 "$MIE" ensemble -o "$TMP/x.mie" "$TMP/tagger.mie" > /dev/null 2> "$TMP/err4"; rc4=$?
+"$MIE" ensemble -o "$TMP/x.mie" --types gmner "$TMP/ner.mie" > /dev/null 2> "$TMP/err5"; rc5=$?
 set -e
+[[ $rc5 == 2 ]] && grep -q "ner.mie" "$TMP/err5" && grep -q -- "--types" "$TMP/err5" || fail "--types on a coarse model: rc $rc5 $(cat "$TMP/err5")"
 [[ $rc3 == 2 ]] && grep -q "tagger.mie" "$TMP/err3" || fail "fine guide: rc $rc3 $(cat "$TMP/err3")"
 [[ $rc4 == 1 ]] || fail "one model without --guide: rc $rc4 $(cat "$TMP/err4")"
 # Bad input: a missing training file and a non-model file -> exit 2 with the file named.

@@ -168,6 +168,14 @@ std::string fmnerg_to_gmner_type(const std::string& coarse) {
   return it->second;
 }
 
+std::string fine_label_to_gmner(const TypeTree& tree, const std::string& label) {
+  if (label == "O") return label;
+  const bool bio = label.size() > 2 && (label[0] == 'B' || label[0] == 'I') && label[1] == '-';
+  const std::string coarse = bio ? tree.coarse_of(label.substr(2)) : "";
+  if (coarse.empty()) throw Error("NER label '" + label + "' is not a fine type of the model's type tree");
+  return label.substr(0, 2) + fmnerg_to_gmner_type(coarse);
+}
+
 std::vector<Post> fmnerg_to_gmner(std::vector<Post> posts) {
   for (Post& p : posts)
     for (Entity& e : p.entities) e.type = fmnerg_to_gmner_type(e.type);

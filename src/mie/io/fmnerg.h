@@ -58,6 +58,10 @@ void write_fmnerg(std::ostream& out, const std::vector<Post>& posts);
 // (dev: building->LOC 62/62, art 103, event 126, product 82, other 65 all OTHER.)
 // Unknown types throw mie::Error.
 std::string fmnerg_to_gmner_type(const std::string& coarse);
+// The GMNER BIO label of an FMNERG fine BIO label: "B-athlete" -> "B-PER" (the fine type's coarse
+// type in `tree`, then fmnerg_to_gmner_type); "O" stays "O". Throws mie::Error naming the label when
+// it is not "O" or B-/I- plus a fine type of `tree`.
+std::string fine_label_to_gmner(const TypeTree& tree, const std::string& label);
 // Copies `posts` with Entity::type mapped by fmnerg_to_gmner_type (fine_type kept).
 std::vector<Post> fmnerg_to_gmner(std::vector<Post> posts);
 

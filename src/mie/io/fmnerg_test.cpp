@@ -81,6 +81,11 @@ TEST(FmnergReal, TreeHas8Coarse51Fine) {
   EXPECT_EQ(t.coarse_of("sports_facility"), "building");
   EXPECT_EQ(t.coarse_of("common_person"), "person");
   for (const auto& c : t.coarse) EXPECT_NO_THROW(fmnerg_to_gmner_type(c));
+  EXPECT_EQ(fine_label_to_gmner(t, "B-athlete"), "B-PER");
+  EXPECT_EQ(fine_label_to_gmner(t, "I-sports_facility"), "I-LOC");
+  EXPECT_EQ(fine_label_to_gmner(t, "B-common_person"), "B-PER");
+  EXPECT_EQ(fine_label_to_gmner(t, "O"), "O");
+  for (const char* bad : {"B-PER", "athlete", "X-athlete", "B-", ""}) EXPECT_THROW(fine_label_to_gmner(t, bad), Error) << bad;
 }
 
 class FmnergReal : public testing::TestWithParam<std::tuple<const char*, size_t, long>> {};

@@ -1,11 +1,13 @@
 // `mie ensemble`: merge NER models trained with the same options on the same data (different
 // seeds) into one model file whose tagger averages their scores (ner::merge_taggers), and/or
 // attach a guide tagger over coarser labels (ner::attach_guide; --guide). The other stages
-// (grounding, fine typing) come from the first model.
+// (grounding, fine typing) come from the first model. Relation models (`mie train rel`) merge the
+// same way (relation::merge_relation_models: log-probabilities averaged).
 //
 //   mie ensemble -o ens.mie s1.mie s2.mie s3.mie
 //   mie ensemble -o fmnerg.mie --guide models/gmner.mie --guide-weight 1 f1.mie f2.mie f3.mie
 //   mie ensemble -o gmner-large.mie --types gmner --guide gmner-ens.mie f1.mie f2.mie f3.mie
+//   mie ensemble -o mnre-large.mie mnre.mie mnre-s2.mie mnre-s3.mie
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "mie/io/fmnerg.h"
 #include "mie/ner/encoder.h"
 #include "mie/ner/tagger.h"
+#include "mie/relation/classifier.h"
 
 namespace {
 struct Opts {
@@ -39,10 +42,35 @@ std::vector<std::string> guide_labels(const mie::ModelSection& tagger) {
   return out;
 }
 
+// Relation models (`mie train rel`): the members' log-probabilities are averaged.
+int merge_relation(const Opts& o, const std::vector<mie::ModelFile>& files) {
+  if (!o.guide.empty() || !o.types.empty()) throw mie::Error(o.models[0] + ": --guide and --types are for NER models");
+  if (files.size() < 2) throw mie::Error("a relation ensemble needs at least two models");
+  std::vector<const mie::ModelSection*> secs;
+  for (size_t k = 0; k < files.size(); ++k) {
+    const mie::ModelSection* s = files[k].find_section(mie::relation::kSectionName);
+    if (!s) throw mie::Error(o.models[k] + ": no relation section (all members must be relation models)");
+    secs.push_back(s);
+  }
+  mie::ModelFile out;
+  try {
+    out.set_section(mie::relation::merge_relation_models(secs));
+  } catch (const mie::Error& e) {
+    throw mie::Error(std::string(e.what()) + " (members: " + nlohmann::json(o.models).dump() + ")");
+  }
+  out.meta = files[0].meta;
+  out.meta["ensemble_of"] = o.models;
+  mie::relation::RelationClassifier::from_section(out.section(mie::relation::kSectionName), o.output);  // refuses what would not load
+  out.save(o.output);
+  std::cerr << "ensemble: " << o.models.size() << " relation models -> " << o.output << "\n";
+  std::cout << nlohmann::json({{"model", o.output}, {"members", o.models}}).dump() << "\n";
+  return 0;
+}
+
 mie::cli::Registrar reg(
     "ensemble",
-    "Merge NER models trained with the same options and data (seeds differ) into one averaging model, "
-    "optionally guided by a coarser tagger (--guide)",
+    "Merge NER (or relation) models trained with the same options and data (seeds differ) into one averaging "
+    "model, optionally guided by a coarser tagger (--guide)",
     [](CLI::App& app) {
       auto o = std::make_shared<Opts>();
       app.add_option("models", o->models, "Model files (the first also supplies the other stages); one is enough with --guide")
@@ -68,6 +96,8 @@ mie::cli::Registrar reg(
         }
         std::vector<mie::ModelFile> files;
         for (const auto& m : o->models) files.push_back(mie::ModelFile::load(m));
+        if (!files[0].find_section(mie::ner::kNerSection) && files[0].find_section(mie::relation::kSectionName))
+          return merge_relation(*o, files);
         std::vector<const mie::ModelSection*> secs;
         for (const auto& f : files) secs.push_back(&f.section(mie::ner::kNerSection));
         mie::ModelFile out = files[0];

@@ -9,6 +9,13 @@
 
 namespace mie::relation {
 
+namespace {
+// Tensor-name prefix of ensemble member k >= 1 (member 0 keeps the plain names).
+std::string member_prefix(size_t k) { return "member" + std::to_string(k) + "."; }
+// The frozen GloVe rows: one copy, shared by all members.
+constexpr const char* kSharedGlove = "glove";
+}  // namespace
+
 RelationClassifier::Impl::Impl(NetConfig c, Vocab v) : cfg(std::move(c)), vocab(std::move(v)) {
   net = RelNet(cfg, static_cast<int64_t>(vocab.glove_words.size()) + 1, static_cast<int64_t>(vocab.words.size()),
                static_cast<int64_t>(vocab.shapes.size()));
@@ -40,13 +47,24 @@ std::vector<Prediction> RelationClassifier::Impl::decode(const torch::Tensor& lo
   return out;
 }
 
+torch::Tensor RelationClassifier::Impl::scores(const Batch& b) const {
+  net->eval();
+  torch::Tensor logits = net->forward(b).logits;
+  if (members.empty()) return logits;
+  torch::Tensor sum = torch::log_softmax(logits, 1);
+  for (auto& m : members) {
+    m->eval();
+    sum = sum + torch::log_softmax(m->forward(b).logits, 1);
+  }
+  return sum / static_cast<double>(members.size() + 1);
+}
+
 std::vector<Prediction> RelationClassifier::Impl::predict_encoded(const std::vector<const Encoded*>& ex) const {
   if (ex.empty()) return {};
   torch::NoGradGuard ng;
   std::lock_guard<std::mutex> lock(mu);
-  net->eval();
   Batch b = make_batch(ex, {});
-  return decode(net->forward(b).logits, ex);
+  return decode(scores(b), ex);
 }
 
 RelationClassifier::RelationClassifier(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -57,7 +75,8 @@ float RelationClassifier::none_bias() const { return impl_->none_bias; }
 void RelationClassifier::set_none_bias(float b) { impl_->none_bias = b; }
 nlohmann::json RelationClassifier::info() const {
   return {{"config", impl_->cfg.to_json()}, {"none_bias", impl_->none_bias}, {"train", impl_->train_info},
-          {"glove_rows", impl_->vocab.glove_words.size()}, {"word_rows", impl_->vocab.words.size()}};
+          {"glove_rows", impl_->vocab.glove_words.size()}, {"word_rows", impl_->vocab.words.size()},
+          {"members", impl_->members.size() + 1}};
 }
 
 WordVectors RelationClassifier::word_vectors() const {
@@ -106,6 +125,15 @@ ModelSection RelationClassifier::to_section() const {
   };
   for (const auto& p : impl_->net->named_parameters()) add(p.key(), p.value());
   for (const auto& b : impl_->net->named_buffers()) add(b.key(), b.value());
+  if (!impl_->members.empty()) {
+    s.header["ensemble"] = impl_->member_headers;
+    for (size_t k = 0; k < impl_->members.size(); ++k) {
+      const std::string pre = member_prefix(k + 1);
+      for (const auto& p : impl_->members[k]->named_parameters()) add(pre + p.key(), p.value());
+      for (const auto& b : impl_->members[k]->named_buffers())
+        if (b.key() != kSharedGlove) add(pre + b.key(), b.value());
+    }
+  }
   return s;
 }
 
@@ -128,7 +156,61 @@ RelationClassifier RelationClassifier::from_section(const ModelSection& s, const
   for (auto& p : impl->net->named_parameters()) load_into(p.key(), p.value());
   for (auto& b : impl->net->named_buffers()) load_into(b.key(), b.value());
   impl->net->eval();
+  if (h.contains("ensemble")) {
+    const auto& ens = h.at("ensemble");
+    if (!ens.is_array() || ens.empty()) throw Error(file_name + ": relation section: \"ensemble\" is not a list of members");
+    for (size_t k = 0; k < ens.size(); ++k) {
+      NetConfig c;
+      try {
+        c = NetConfig::from_json(ens[k].at("config"));
+      } catch (const nlohmann::json::exception& e) {
+        throw Error(file_name + ": relation ensemble member " + std::to_string(k + 1) + ": " + e.what());
+      }
+      if (c.labels != impl->cfg.labels || c.glove_dim != impl->cfg.glove_dim)
+        throw Error(file_name + ": relation ensemble member " + std::to_string(k + 1) +
+                    " has other labels or word vectors than the first");
+      RelNet m(c, static_cast<int64_t>(impl->vocab.glove_words.size()) + 1, static_cast<int64_t>(impl->vocab.words.size()),
+               static_cast<int64_t>(impl->vocab.shapes.size()));
+      const std::string pre = member_prefix(k + 1);
+      for (auto& p : m->named_parameters()) load_into(pre + p.key(), p.value());
+      for (auto& b : m->named_buffers())
+        if (b.key() != kSharedGlove) load_into(pre + b.key(), b.value());
+      m->glove.set_(impl->net->glove);  // shared storage (the registered buffer too), frozen
+      m->eval();
+      impl->members.push_back(m);
+      impl->member_headers.push_back(ens[k]);
+    }
+  }
   return RelationClassifier(impl);
+}
+
+ModelSection merge_relation_models(const std::vector<const ModelSection*>& sections) {
+  if (sections.size() < 2) throw Error("a relation ensemble needs at least two models");
+  const ModelSection& first = *sections[0];
+  ModelSection out = first;
+  nlohmann::json members = nlohmann::json::array();
+  for (size_t k = 0; k < sections.size(); ++k) {
+    const ModelSection& s = *sections[k];
+    const std::string who = "relation model " + std::to_string(k + 1);
+    if (s.name != kSectionName || s.header.value("version", 0) != 1 || !s.header.contains("config") ||
+        !s.header.contains("vocab"))
+      throw Error(who + " is not a version-1 relation model");
+    if (s.header.contains("ensemble")) throw Error(who + " already is an ensemble");
+    if (s.header.at("vocab") != first.header.at("vocab"))
+      throw Error(who + " has another vocabulary than the first (train the members on the same data with the same options)");
+    const NetConfig c = NetConfig::from_json(s.header.at("config")), c0 = NetConfig::from_json(first.header.at("config"));
+    if (c.labels != c0.labels || c.glove_dim != c0.glove_dim)
+      throw Error(who + " has other labels or word vectors than the first");
+    const TensorData *g = s.find_tensor(kSharedGlove), *g0 = first.find_tensor(kSharedGlove);
+    if (!g || !g0 || g->shape != g0->shape || g->data != g0->data) throw Error(who + " has other GloVe rows than the first");
+    if (k == 0) continue;
+    members.push_back({{"config", s.header.at("config")}, {"train", s.header.value("train", nlohmann::json::object())}});
+    for (const auto& t : s.tensors)
+      if (t.name != kSharedGlove) out.add_tensor(member_prefix(k) + t.name, t.shape, t.data);
+  }
+  out.header["ensemble"] = members;
+  out.header["none_bias"] = first.header.value("none_bias", 0.f);
+  return out;
 }
 
 RelationClassifier RelationClassifier::load(const std::string& path) {

@@ -9,7 +9,8 @@
 // vocabularies, none_bias; tensors: the network's parameters and buffers, named as in
 // RelNetImpl). Labels incompatible with an argument's known type (RelArg::type >= 0, e.g. NER
 // PER for a "/org/..." label) are never predicted; unknown types (-1) constrain nothing.
-// none_bias is added to the "None" logit before the softmax (negative = more positives).
+// none_bias is added to the "None" logit before the softmax (negative = more positives). A section
+// may hold an ensemble (merge_relation_models).
 // Thread safety: predict() and the free functions may be called from several threads; forward
 // passes serialise on an internal mutex.
 #pragma once
@@ -59,6 +60,15 @@ class RelationClassifier {
  private:
   std::shared_ptr<Impl> impl_;
 };
+
+// An ensemble of relation models trained on the same data with the same vocabulary options
+// (seeds differ): the loaded classifier averages the members' log-probabilities before the type
+// constraint and none_bias (K members cost K forward passes). Returns the first section with the
+// other members' weights as "member<k>.*" tensors (their GloVe rows are the first's, stored once)
+// and their config/train headers under "ensemble"; none_bias is the first's. Throws mie::Error
+// when a section is not a version-1 relation model or already an ensemble, or when the
+// vocabularies, label sets or GloVe rows differ.
+ModelSection merge_relation_models(const std::vector<const ModelSection*>& sections);
 
 // MNRE instance file -> one {"id", "relation", "score"} line per instance (id = 0-based index).
 std::vector<Prediction> predict_mnre(const RelationClassifier& clf, const std::vector<io::MreInstance>& in,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "mie/core/test_tmp.h"
 
 using namespace mie::relation;
+using mie::ModelSection;
 
 namespace {
 
@@ -147,6 +149,63 @@ TEST(RelationTrain, DeterministicForASeed) {
   o.seed = 99;
   auto c = train_relation(tiny, {}, o).predict(std::vector<RelExample>(t.dev.begin(), t.dev.begin() + 20));
   EXPECT_NE(a[0].probs, c[0].probs);
+}
+
+// An ensemble averages its members' log-probabilities: merged with itself a model predicts as it
+// does alone; two members give p ∝ sqrt(p1 * p2); it survives a file round trip; members with
+// another vocabulary, and an ensemble as a member, are refused.
+TEST(RelationTrain, EnsembleAveragesMembersLogProbs) {
+  Trained& t = trained();
+  TrainOptions o = small_options();
+  o.epochs = 1;
+  o.seed = 99;
+  const std::string glove = mie::cache_dir() + "/glove100.bin";
+  if (mie::file_exists(glove)) o.glove_path = glove;
+  RelationClassifier other = train_relation(t.train, {}, o);  // same data: same vocabulary
+  const ModelSection a = t.clf.to_section(), b = other.to_section();
+  std::vector<RelExample> some(t.dev.begin(), t.dev.begin() + 40);
+  const auto pa = t.clf.predict(some), pb = other.predict(some);
+
+  const ModelSection self = merge_relation_models({&a, &a});
+  const auto ps = RelationClassifier::from_section(self, "self").predict(some);
+  for (size_t i = 0; i < some.size(); ++i)
+    for (size_t l = 0; l < pa[i].probs.size(); ++l) EXPECT_NEAR(ps[i].probs[l], pa[i].probs[l], 1e-5);
+
+  const ModelSection ab = merge_relation_models({&a, &b});
+  ASSERT_TRUE(ab.header.contains("ensemble"));
+  EXPECT_EQ(ab.header["ensemble"].size(), 1u);
+  const std::string path = tmp_path("ens.mie");
+  mie::ModelFile mf;
+  mf.set_section(ab);
+  mf.save(path);
+  RelationClassifier ens = RelationClassifier::load(path);
+  EXPECT_EQ(ens.info()["members"], 2);
+  const auto pe = ens.predict(some);
+  const auto again = RelationClassifier::from_section(ens.to_section(), "again").predict(some);
+  bool differs_from_a = false;
+  for (size_t i = 0; i < some.size(); ++i) {
+    double z = 0;
+    for (size_t l = 0; l < pa[i].probs.size(); ++l) z += std::sqrt(double(pa[i].probs[l]) * pb[i].probs[l]);
+    for (size_t l = 0; l < pa[i].probs.size(); ++l) {
+      EXPECT_NEAR(pe[i].probs[l], std::sqrt(double(pa[i].probs[l]) * pb[i].probs[l]) / z, 1e-4) << i << " " << l;
+      EXPECT_FLOAT_EQ(again[i].probs[l], pe[i].probs[l]);
+      differs_from_a |= std::abs(pe[i].probs[l] - pa[i].probs[l]) > 1e-3;
+    }
+  }
+  EXPECT_TRUE(differs_from_a);
+  std::remove(path.c_str());
+
+  EXPECT_THROW(merge_relation_models({&ab, &a}), mie::Error);  // already an ensemble
+  EXPECT_THROW(merge_relation_models({&a}), mie::Error);
+  TrainOptions tiny_o = o;
+  RelationClassifier tiny = train_relation(std::vector<RelExample>(t.train.begin(), t.train.begin() + 100), {}, tiny_o);
+  const ModelSection c = tiny.to_section();
+  try {
+    merge_relation_models({&a, &c});
+    ADD_FAILURE() << "another vocabulary was merged";
+  } catch (const mie::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("vocabulary"), std::string::npos) << e.what();
+  }
 }
 
 TEST(RelationPipeline, JmereFillsTypedPairs) {

@@ -12,6 +12,7 @@
 # Writes models/gmner.mie, models/twitter2015.mie, models/twitter2017.mie (and the
 # knowledge-context GMNER variant models/gmner-know.mie), models/fmnerg.mie (three fine-type taggers guided by gmner.mie + grounding + a fused fine typer),
 # models/gmner-large.mie (fine taggers guided by three GMNER seeds, emitting GMNER types),
+# models/twitter2015-large.mie and models/twitter2017-large.mie (three seeds each),
 # models/fmnerg-typer.mie and models/fmnerg-know.mie (NER + FMNERG fine typing), models/mnre.mie,
 # plus models/ner-results.jsonl:
 # one JSON line per model with the command, date, dev P/R/F1 (mie eval) and wall time.
@@ -65,6 +66,22 @@ train() {  # name train dev [extra args...]
   printf '{"model":"%s","date":"%s","command":"%s","train_wall_s":%d,"train":%s,"eval":%s}\n' \
     "$name" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${cmd[*]}" $((t1 - t0)) "$summary" "$ev" >> "$RESULTS"
   echo "$summary" >&2
+}
+
+# `mie ensemble` of $OUT/<base>.mie (seed 1, which must exist) and seeds 2 and 3 trained with the same
+# arguments (<base>-s2, <base>-s3: trained only when absent; delete them to retrain) -> $OUT/<out>.mie,
+# scored on dev like a trained model.
+seed_ensemble() {  # base out train dev [training args...]
+  local base=$1 out=$2
+  shift 2
+  [[ -s "$OUT/$base.mie" ]] || { echo "$out: $OUT/$base.mie is missing: train $base first" >&2; exit 1; }
+  for s in 2 3; do
+    if [[ ! -s "$OUT/$base-s$s.mie" ]]; then SEED=$s train "$base-s$s" "$@"; fi
+  done
+  local ens=("$MIE" ensemble -o "$OUT/$out.mie" "$OUT/$base.mie" "$OUT/$base-s2.mie" "$OUT/$base-s3.mie")
+  "${ens[@]}" > /dev/null
+  printf '{"model":"%s","date":"%s","command":"%s","eval":%s}\n' "$out" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
+    "$(score "$out" "$2" "${@:3}")" >> "$RESULTS"
 }
 
 # Grounding stage (groundable classifier + region choice, grounding/): added to a GMNER NER model
@@ -170,22 +187,26 @@ fi
 # caption), guided by a three-seed ensemble of the default GMNER tagger (gmner.mie + seeds 2 and 3),
 # emit GMNER types (`mie ensemble --types gmner`; fine_type kept) + the grounding stage. Members that
 # exist in $OUT are reused (the full run trains fmnerg-s1..3 in the fmnerg step above); delete them
-# to retrain.
+# to retrain. gmner-ens3.mie (the guide) is scored on dev too.
 if want gmner-large; then
-  [[ -s "$OUT/gmner.mie" ]] || { echo "gmner-large: $OUT/gmner.mie is missing: train gmner first" >&2; exit 1; }
-  for s in 2 3; do
-    if [[ ! -s "$OUT/gmner-s$s.mie" ]]; then SEED=$s train "gmner-s$s" "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; fi
-  done
+  seed_ensemble gmner gmner-ens3 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"
   for s in 1 2 3; do
     if [[ ! -s "$OUT/fmnerg-s$s.mie" ]]; then SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; fi
   done
-  "$MIE" ensemble -o "$OUT/gmner-ens3.mie" "$OUT/gmner.mie" "$OUT/gmner-s2.mie" "$OUT/gmner-s3.mie" > /dev/null
   ens=("$MIE" ensemble -o "$OUT/gmner-large.mie" --types gmner --guide "$OUT/gmner-ens3.mie" --guide-weight 1
        "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
   "${ens[@]}" > /dev/null
   printf '{"model":"gmner-large","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
     "$(score gmner-large "$DATA/gmner/dev.txt")" >> "$RESULTS"
   ground gmner-large
+fi
+# models/twitter2015-large.mie and models/twitter2017-large.mie: three seeds of the benchmark
+# model (seed 1 = twitter2015.mie / twitter2017.mie), scores averaged (3x the prediction cost).
+if want twitter2015-large; then
+  seed_ensemble twitter2015 twitter2015-large "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${GMNER_NER[@]}"
+fi
+if want twitter2017-large; then
+  seed_ensemble twitter2017 twitter2017-large "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${GMNER_NER[@]}"
 fi
 if want fmnerg-typer; then fine fmnerg-typer gmner; fi
 if want fmnerg-know; then fine fmnerg-know gmner-know --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"; fi

@@ -9,11 +9,13 @@
 # Environment: MIE (binary, default build/mie), MIE_DATA, MIE_MODELS (default ./models), SEED,
 # THREADS, GLOVE (default .cache/glove100.bin).
 #
-# Writes models/gmner.mie, models/twitter2015.mie, models/twitter2017.mie (and the
-# knowledge-context GMNER variant models/gmner-know.mie), models/fmnerg.mie (three fine-type taggers guided by gmner.mie + grounding + a fused fine typer),
+# Writes models/gmner.mie (the default), models/gmner-2l.mie (2 layers), models/twitter2015.mie,
+# models/twitter2017.mie (and the knowledge-context GMNER variant models/gmner-know.mie),
+# models/fmnerg.mie (three fine-type taggers guided by gmner-2l.mie + grounding + a fused fine typer),
 # models/gmner-large.mie (fine taggers guided by three GMNER seeds, emitting GMNER types),
 # models/twitter2015-large.mie and models/twitter2017-large.mie (three seeds each),
 # models/fmnerg-typer.mie and models/fmnerg-know.mie (NER + FMNERG fine typing), models/mnre.mie,
+# models/mnre-large.mie (three relation models averaged),
 # plus models/ner-results.jsonl:
 # one JSON line per model with the command, date, dev P/R/F1 (mie eval) and wall time.
 set -euo pipefail
@@ -100,11 +102,18 @@ ground() {  # name [extra args...]
 }
 
 # (`if want ...; then` rather than `want ... &&`: set -e does not apply inside && lists.)
-# 2 BiLSTM layers of 100 units, no character CNN, the training-dictionary features, up to 50
-# epochs: dev F1 76.26 / 76.50 (seeds 1 / 2, 1 thread) against 74.17 for the earlier default (1 layer
-# of 100 with characters, 25 epochs), at about the same prediction speed (docs/RESULTS.md).
-GMNER_NER=(--hidden 100 --layers 2 --no-chars --epochs 50 --patience 10 --train-dict)
+# The default model: 1 BiLSTM layer of 100 units, no character CNN, the training-dictionary
+# features, up to 50 epochs: dev F1 75.57 at about 53k tokens/s on one core. NER_2L, the same with 2
+# layers (76.26, but half the speed: 26k tokens/s, under the 50k target), was the default until
+# 2026-12-04 (session 8) and is models/gmner-2l.mie now; the Twitter models, the knowledge variant and
+# the guides of fmnerg.mie and gmner-large.mie use it (docs/RESULTS.md).
+GMNER_NER=(--hidden 100 --layers 1 --no-chars --epochs 50 --patience 10 --train-dict)
+NER_2L=(--hidden 100 --layers 2 --no-chars --epochs 50 --patience 10 --train-dict)
 if want gmner; then train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; ground gmner; fi
+# models/gmner-2l.mie (NER_2L + grounding), trained when named, in the full run, or when fmnerg or
+# gmner-large needs it and it is absent.
+gmner_2l() { train gmner-2l "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; ground gmner-2l; }
+if want gmner-2l; then gmner_2l; fi
 # NER ablations and seed spread for docs/RESULTS.md: run only when named, e.g.
 #   THREADS=1 scripts/train-benchmarks.sh ablations      (or one of the names below)
 named() { [[ "$WANT" == *" $1 "* || "$WANT" == *" ablations "* ]]; }
@@ -114,31 +123,32 @@ if named gmner-nogaz; then train gmner-nogaz "${G[@]}" --no-gazetteers; fi
 if named gmner-blip2; then train gmner-blip2 "${G[@]}" --caption "$DATA/aux/captions-blip2.jsonl"; fi
 if named gmner-seed2; then SEED=2 train gmner-seed2 "${G[@]}"; fi
 if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
-# The same for the current default (GMNER_NER): its seed spread, and the model without the dictionary.
-if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; fi
+# The same for the 2-layer model (NER_2L, the default until session 8): its seed spread, and the model
+# without the dictionary.
+if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; fi
 # Context and gazetteer ablations of the current default.
 if named gmner-dict-blip2; then
-  train gmner-dict-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --caption "$DATA/aux/captions-blip2.jsonl"
+  train gmner-dict-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --caption "$DATA/aux/captions-blip2.jsonl"
 fi
 if named gmner-dict-nogaz; then
-  train gmner-dict-nogaz "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --no-gazetteers
+  train gmner-dict-nogaz "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --no-gazetteers
 fi
 if named gmner-dict-tokens; then
-  train gmner-dict-tokens "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --train-dict-tokens
+  train gmner-dict-tokens "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --train-dict-tokens
 fi
 if named gmner-nodict; then
   nodict=()
-  for a in "${GMNER_NER[@]}"; do [[ $a == --train-dict ]] || nodict+=("$a"); done
+  for a in "${NER_2L[@]}"; do [[ $a == --train-dict ]] || nodict+=("$a"); done
   train gmner-nodict "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${nodict[@]}"
 fi
-# Twitter-2015/2017 and the knowledge variant use the default model's options (GMNER_NER), each with
+# Twitter-2015/2017 and the knowledge variant use the 2-layer options (NER_2L), each with
 # the dictionary of its own train split.
-if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${GMNER_NER[@]}"; fi
-if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${GMNER_NER[@]}"; fi
+if want twitter2015; then train twitter2015 "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${NER_2L[@]}"; fi
+if want twitter2017; then train twitter2017 "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${NER_2L[@]}"; fi
 if want gmner-know; then
   # The LLM knowledge (match features of its listed entities) and the BLIP-2 caption, which go as
   # context tokens after the tweet (the caption first, then the knowledge text, 32 tokens in all).
-  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl" \
+  train gmner-know "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl" \
     --caption "$DATA/aux/captions-blip2.jsonl"
   ground gmner-know
 fi
@@ -171,9 +181,9 @@ fine() {  # name base [extra args...]
 FMNERG_NER=("$DATA/fmnerg/train.txt" "$DATA/fmnerg/dev.txt" --fine --no-chars --hidden 200 --epochs 40 --patience 8
             --caption "$DATA/aux/captions-blip2.jsonl" --train-dict)
 if want fmnerg; then
-  [[ -s "$OUT/gmner.mie" ]] || { echo "fmnerg: $OUT/gmner.mie (the guide) is missing: train gmner first" >&2; exit 1; }
+  if [[ ! -s "$OUT/gmner-2l.mie" ]]; then gmner_2l; fi  # the guide
   for s in 1 2 3; do SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; done
-  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner.mie" --guide-weight 1
+  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner-2l.mie" --guide-weight 1
        "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
   "${ens[@]}" > /dev/null
   printf '{"model":"fmnerg-tagger","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
@@ -181,15 +191,16 @@ if want fmnerg; then
   ground fmnerg-tagger
   fine fmnerg fmnerg-tagger --ner-weight 0 0.5 1 1.5 2 3
 fi
-# models/gmner-large.mie: the most accurate text-only GMNER model (dev MNER 77.62 against 76.26 for
-# models/gmner.mie, about 6x its prediction cost). The three FMNERG fine taggers above (fmnerg-s1..3,
+# models/gmner-large.mie: the most accurate text-only GMNER model (dev MNER 77.62 against 75.57 for
+# models/gmner.mie, about 15x its prediction cost). The three FMNERG fine taggers above (fmnerg-s1..3,
 # trained with the BLIP-2 caption as context; they predict from the text alone when a post has no
-# caption), guided by a three-seed ensemble of the default GMNER tagger (gmner.mie + seeds 2 and 3),
+# caption), guided by a three-seed ensemble of the 2-layer GMNER tagger (gmner-2l.mie + seeds 2 and 3),
 # emit GMNER types (`mie ensemble --types gmner`; fine_type kept) + the grounding stage. Members that
 # exist in $OUT are reused (the full run trains fmnerg-s1..3 in the fmnerg step above); delete them
 # to retrain. gmner-ens3.mie (the guide) is scored on dev too.
 if want gmner-large; then
-  seed_ensemble gmner gmner-ens3 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"
+  if [[ ! -s "$OUT/gmner-2l.mie" ]]; then gmner_2l; fi
+  seed_ensemble gmner-2l gmner-ens3 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"
   for s in 1 2 3; do
     if [[ ! -s "$OUT/fmnerg-s$s.mie" ]]; then SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; fi
   done
@@ -203,10 +214,10 @@ fi
 # models/twitter2015-large.mie and models/twitter2017-large.mie: three seeds of the benchmark
 # model (seed 1 = twitter2015.mie / twitter2017.mie), scores averaged (3x the prediction cost).
 if want twitter2015-large; then
-  seed_ensemble twitter2015 twitter2015-large "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${GMNER_NER[@]}"
+  seed_ensemble twitter2015 twitter2015-large "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${NER_2L[@]}"
 fi
 if want twitter2017-large; then
-  seed_ensemble twitter2017 twitter2017-large "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${GMNER_NER[@]}"
+  seed_ensemble twitter2017 twitter2017-large "$DATA/twitter2017/train.txt" "$DATA/twitter2017/valid.txt" "${NER_2L[@]}"
 fi
 if want fmnerg-typer; then fine fmnerg-typer gmner; fi
 if want fmnerg-know; then fine fmnerg-know gmner-know --knowledge "$DATA/aux/gmner-llm-knowledge.jsonl"; fi
@@ -228,4 +239,16 @@ rel() {  # name [extra args...]
     >> "$OUT/rel-results.jsonl"
 }
 if want mnre; then rel mnre; fi
+# models/mnre-large.mie: three seeds trained for 4 epochs (the learning rate decays over the run, so
+# this is not the first 4 epochs of mnre.mie's 10), val picking each one's epoch; `mie ensemble`
+# averages their log-probabilities (3x the prediction cost).
+if want mnre-large; then
+  for s in 1 2 3; do SEED=$s rel "mnre-e4-s$s" --epochs 4; done
+  ens=("$MIE" ensemble -o "$OUT/mnre-large.mie" "$OUT/mnre-e4-s1.mie" "$OUT/mnre-e4-s2.mie" "$OUT/mnre-e4-s3.mie")
+  "${ens[@]}" > /dev/null
+  "$MIE" predict --model "$OUT/mnre-large.mie" --input "$DATA/mnre/val.txt" > "$OUT/mnre-large.val.pred.jsonl"
+  "$MIE" eval --task mre --gold "$DATA/mnre/val.txt" --pred "$OUT/mnre-large.val.pred.jsonl" --json \
+    | python3 -c 'import json, sys; print(json.dumps({"model": "mnre-large", "command": sys.argv[1], "eval": json.load(sys.stdin)}))' "${ens[*]}" \
+    >> "$OUT/rel-results.jsonl"
+fi
 echo "results appended to $OUT/{ner,ground,fine,rel}-results.jsonl" >&2

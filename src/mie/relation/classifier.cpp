@@ -198,7 +198,13 @@ ModelSection merge_relation_models(const std::vector<const ModelSection*>& secti
     if (s.header.contains("ensemble")) throw Error(who + " already is an ensemble");
     if (s.header.at("vocab") != first.header.at("vocab"))
       throw Error(who + " has another vocabulary than the first (train the members on the same data with the same options)");
-    const NetConfig c = NetConfig::from_json(s.header.at("config")), c0 = NetConfig::from_json(first.header.at("config"));
+    NetConfig c, c0;
+    try {
+      c = NetConfig::from_json(s.header.at("config"));
+      c0 = NetConfig::from_json(first.header.at("config"));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(who + ": malformed config: " + e.what());
+    }
     if (c.labels != c0.labels || c.glove_dim != c0.glove_dim)
       throw Error(who + " has other labels or word vectors than the first");
     const TensorData *g = s.find_tensor(kSharedGlove), *g0 = first.find_tensor(kSharedGlove);

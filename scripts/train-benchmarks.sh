@@ -212,7 +212,7 @@ if want gmner-large; then
   ground gmner-large
 fi
 # models/twitter2015-large.mie and models/twitter2017-large.mie: three seeds of the benchmark
-# model (seed 1 = twitter2015.mie / twitter2017.mie), scores averaged (3x the prediction cost).
+# model (seed 1 = twitter2015.mie / twitter2017.mie), scores averaged (three forward passes).
 if want twitter2015-large; then
   seed_ensemble twitter2015 twitter2015-large "$DATA/twitter2015/train.txt" "$DATA/twitter2015/valid.txt" "${NER_2L[@]}"
 fi
@@ -241,7 +241,7 @@ rel() {  # name [extra args...]
 if want mnre; then rel mnre; fi
 # models/mnre-large.mie: three seeds trained for 4 epochs (the learning rate decays over the run, so
 # this is not the first 4 epochs of mnre.mie's 10), val picking each one's epoch; `mie ensemble`
-# averages their log-probabilities (3x the prediction cost).
+# averages their log-probabilities (three forward passes).
 if want mnre-large; then
   for s in 1 2 3; do SEED=$s rel "mnre-e4-s$s" --epochs 4; done
   ens=("$MIE" ensemble -o "$OUT/mnre-large.mie" "$OUT/mnre-e4-s1.mie" "$OUT/mnre-e4-s2.mie" "$OUT/mnre-e4-s3.mie")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the three MNER benchmark models with the exact settings used for docs/RESULTS.md and
+# Trains the benchmark models (MNER, FMNERG, MNRE) with the exact settings used for docs/RESULTS.md and
 # records their dev scores. Each model trains on its own train split only.
 #
 #   scripts/train-benchmarks.sh                 # every model below
@@ -126,7 +126,7 @@ if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
 # The same for the 2-layer model (NER_2L, the default until session 8): its seed spread, and the model
 # without the dictionary.
 if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; fi
-# Context and gazetteer ablations of the current default.
+# Context and gazetteer ablations of the 2-layer model.
 if named gmner-dict-blip2; then
   train gmner-dict-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --caption "$DATA/aux/captions-blip2.jsonl"
 fi
@@ -192,7 +192,7 @@ if want fmnerg; then
   fine fmnerg fmnerg-tagger --ner-weight 0 0.5 1 1.5 2 3
 fi
 # models/gmner-large.mie: the most accurate text-only GMNER model (dev MNER 77.62 against 75.57 for
-# models/gmner.mie, about 15x its prediction cost). The three FMNERG fine taggers above (fmnerg-s1..3,
+# models/gmner.mie, at an estimated 15x its prediction cost). The three FMNERG fine taggers above (fmnerg-s1..3,
 # trained with the BLIP-2 caption as context; they predict from the text alone when a post has no
 # caption), guided by a three-seed ensemble of the 2-layer GMNER tagger (gmner-2l.mie + seeds 2 and 3),
 # emit GMNER types (`mie ensemble --types gmner`; fine_type kept) + the grounding stage. Members that

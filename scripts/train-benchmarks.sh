@@ -9,9 +9,9 @@
 # Environment: MIE (binary, default build/mie), MIE_DATA, MIE_MODELS (default ./models), SEED,
 # THREADS, GLOVE (default .cache/glove100.bin).
 #
-# Writes models/gmner.mie (the default), models/gmner-2l.mie (2 layers), models/twitter2015.mie,
+# Writes models/gmner.mie (the default), models/twitter2015.mie,
 # models/twitter2017.mie (and the knowledge-context GMNER variant models/gmner-know.mie),
-# models/fmnerg.mie (three fine-type taggers guided by gmner-2l.mie + grounding + a fused fine typer),
+# models/fmnerg.mie (three fine-type taggers guided by gmner.mie + grounding + a fused fine typer),
 # models/gmner-large.mie (fine taggers guided by three GMNER seeds, emitting GMNER types),
 # models/twitter2015-large.mie and models/twitter2017-large.mie (three seeds each),
 # models/fmnerg-typer.mie and models/fmnerg-know.mie (NER + FMNERG fine typing), models/mnre.mie,
@@ -102,18 +102,15 @@ ground() {  # name [extra args...]
 }
 
 # (`if want ...; then` rather than `want ... &&`: set -e does not apply inside && lists.)
-# The default model: 1 BiLSTM layer of 100 units, no character CNN, the training-dictionary
-# features, up to 50 epochs: dev F1 75.57 at about 53k tokens/s on one core. NER_2L, the same with 2
-# layers (76.26, but half the speed: 26k tokens/s, under the 50k target), was the default until
-# 2026-12-04 (session 8) and is models/gmner-2l.mie now; the Twitter models, the knowledge variant and
-# the guides of fmnerg.mie and gmner-large.mie use it (docs/RESULTS.md).
-GMNER_NER=(--hidden 100 --layers 1 --no-chars --epochs 50 --patience 10 --train-dict)
-NER_2L=(--hidden 100 --layers 2 --no-chars --epochs 50 --patience 10 --train-dict)
+# The default model: 2 BiLSTM layers of 100 units, no character CNN, the training-dictionary
+# features, up to 50 epochs: dev F1 76.26. Session 8 briefly made 1 layer the default (75.57) after
+# measuring 27.4k tokens/s for this model on one core; the cause was OpenBLAS running its generic
+# Prescott kernels on that VM (its CPU model is not recognised): with OPENBLAS_CORETYPE=SkylakeX the
+# same model runs at 62.1k tokens/s (docs/RESULTS.md). NER_2L names these options for the other
+# models that use them (the Twitter models, the knowledge variant, gmner-large's guide seeds).
+GMNER_NER=(--hidden 100 --layers 2 --no-chars --epochs 50 --patience 10 --train-dict)
+NER_2L=("${GMNER_NER[@]}")
 if want gmner; then train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; ground gmner; fi
-# models/gmner-2l.mie (NER_2L + grounding), trained when named, in the full run, or when fmnerg or
-# gmner-large needs it and it is absent.
-gmner_2l() { train gmner-2l "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; ground gmner-2l; }
-if want gmner-2l; then gmner_2l; fi
 # NER ablations and seed spread for docs/RESULTS.md: run only when named, e.g.
 #   THREADS=1 scripts/train-benchmarks.sh ablations      (or one of the names below)
 named() { [[ "$WANT" == *" $1 "* || "$WANT" == *" ablations "* ]]; }
@@ -123,10 +120,9 @@ if named gmner-nogaz; then train gmner-nogaz "${G[@]}" --no-gazetteers; fi
 if named gmner-blip2; then train gmner-blip2 "${G[@]}" --caption "$DATA/aux/captions-blip2.jsonl"; fi
 if named gmner-seed2; then SEED=2 train gmner-seed2 "${G[@]}"; fi
 if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
-# The same for the 2-layer model (NER_2L, the default until session 8): its seed spread, and the model
-# without the dictionary.
+# The same for the default (NER_2L = GMNER_NER): its seed spread, and the model without the dictionary.
 if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; fi
-# Context and gazetteer ablations of the 2-layer model.
+# Context and gazetteer ablations of the default.
 if named gmner-dict-blip2; then
   train gmner-dict-blip2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --caption "$DATA/aux/captions-blip2.jsonl"
 fi
@@ -181,9 +177,9 @@ fine() {  # name base [extra args...]
 FMNERG_NER=("$DATA/fmnerg/train.txt" "$DATA/fmnerg/dev.txt" --fine --no-chars --hidden 200 --epochs 40 --patience 8
             --caption "$DATA/aux/captions-blip2.jsonl" --train-dict)
 if want fmnerg; then
-  if [[ ! -s "$OUT/gmner-2l.mie" ]]; then gmner_2l; fi  # the guide
+  [[ -s "$OUT/gmner.mie" ]] || { echo "fmnerg: $OUT/gmner.mie (the guide) is missing: train gmner first" >&2; exit 1; }
   for s in 1 2 3; do SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; done
-  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner-2l.mie" --guide-weight 1
+  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner.mie" --guide-weight 1
        "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
   "${ens[@]}" > /dev/null
   printf '{"model":"fmnerg-tagger","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
@@ -191,16 +187,15 @@ if want fmnerg; then
   ground fmnerg-tagger
   fine fmnerg fmnerg-tagger --ner-weight 0 0.5 1 1.5 2 3
 fi
-# models/gmner-large.mie: the most accurate text-only GMNER model (dev MNER 77.62 against 75.57 for
-# models/gmner.mie, at an estimated 15x its prediction cost). The three FMNERG fine taggers above (fmnerg-s1..3,
+# models/gmner-large.mie: the most accurate text-only GMNER model (dev MNER 77.62 against 76.26 for
+# models/gmner.mie, at about 7x its prediction cost). The three FMNERG fine taggers above (fmnerg-s1..3,
 # trained with the BLIP-2 caption as context; they predict from the text alone when a post has no
-# caption), guided by a three-seed ensemble of the 2-layer GMNER tagger (gmner-2l.mie + seeds 2 and 3),
+# caption), guided by a three-seed ensemble of the default GMNER tagger (gmner.mie + seeds 2 and 3),
 # emit GMNER types (`mie ensemble --types gmner`; fine_type kept) + the grounding stage. Members that
 # exist in $OUT are reused (the full run trains fmnerg-s1..3 in the fmnerg step above); delete them
 # to retrain. gmner-ens3.mie (the guide) is scored on dev too.
 if want gmner-large; then
-  if [[ ! -s "$OUT/gmner-2l.mie" ]]; then gmner_2l; fi
-  seed_ensemble gmner-2l gmner-ens3 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"
+  seed_ensemble gmner gmner-ens3 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"
   for s in 1 2 3; do
     if [[ ! -s "$OUT/fmnerg-s$s.mie" ]]; then SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; fi
   done

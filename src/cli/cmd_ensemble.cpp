@@ -45,7 +45,6 @@ std::vector<std::string> guide_labels(const mie::ModelSection& tagger) {
 // Relation models (`mie train rel`): the members' log-probabilities are averaged.
 int merge_relation(const Opts& o, const std::vector<mie::ModelFile>& files) {
   if (!o.guide.empty() || !o.types.empty()) throw mie::Error(o.models[0] + ": --guide and --types are for NER models");
-  if (files.size() < 2) throw mie::Error("a relation ensemble needs at least two models");
   std::vector<const mie::ModelSection*> secs;
   for (size_t k = 0; k < files.size(); ++k) {
     const mie::ModelSection* s = files[k].find_section(mie::relation::kSectionName);

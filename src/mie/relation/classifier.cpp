@@ -189,6 +189,7 @@ ModelSection merge_relation_models(const std::vector<const ModelSection*>& secti
   const ModelSection& first = *sections[0];
   ModelSection out = first;
   nlohmann::json members = nlohmann::json::array();
+  NetConfig c0;  // the first member's
   for (size_t k = 0; k < sections.size(); ++k) {
     const ModelSection& s = *sections[k];
     const std::string who = "relation model " + std::to_string(k + 1);
@@ -198,13 +199,13 @@ ModelSection merge_relation_models(const std::vector<const ModelSection*>& secti
     if (s.header.contains("ensemble")) throw Error(who + " already is an ensemble");
     if (s.header.at("vocab") != first.header.at("vocab"))
       throw Error(who + " has another vocabulary than the first (train the members on the same data with the same options)");
-    NetConfig c, c0;
+    NetConfig c;
     try {
       c = NetConfig::from_json(s.header.at("config"));
-      c0 = NetConfig::from_json(first.header.at("config"));
     } catch (const nlohmann::json::exception& e) {
       throw Error(who + ": malformed config: " + e.what());
     }
+    if (k == 0) c0 = c;
     if (c.labels != c0.labels || c.glove_dim != c0.glove_dim)
       throw Error(who + " has other labels or word vectors than the first");
     const TensorData *g = s.find_tensor(kSharedGlove), *g0 = first.find_tensor(kSharedGlove);
@@ -214,8 +215,7 @@ ModelSection merge_relation_models(const std::vector<const ModelSection*>& secti
     for (const auto& t : s.tensors)
       if (t.name != kSharedGlove) out.add_tensor(member_prefix(k) + t.name, t.shape, t.data);
   }
-  out.header["ensemble"] = members;
-  out.header["none_bias"] = first.header.value("none_bias", 0.f);
+  out.header["ensemble"] = members;  // none_bias stays the first's
   return out;
 }
 

@@ -5,6 +5,8 @@
 // 6 objects + 6 OCR'd text lines (a busy tweet image). A random hashed classifier (2^18 weights).
 #include <benchmark/benchmark.h>
 
+#include "bench_main.h"
+
 #include <random>
 #include <tuple>
 
@@ -75,4 +77,4 @@ BENCHMARK(BM_GroundPostTextOnly)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+MIE_BENCHMARK_MAIN();

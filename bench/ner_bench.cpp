@@ -7,6 +7,8 @@
 #include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
 
+#include "bench_main.h"
+
 #include <cstdlib>
 
 #include "mie/core/model_file.h"
@@ -45,4 +47,4 @@ BENCHMARK(BM_NerPredict)->Arg(1)->Arg(16)->Arg(32)->Arg(64)->Arg(128)->Unit(benc
 
 }  // namespace
 
-BENCHMARK_MAIN();
+MIE_BENCHMARK_MAIN();

@@ -3,6 +3,8 @@
 // Without MIE_REL_MODEL (or <models>/mnre.mie) a small model is trained on 1,000 MNRE train
 // instances first (its accuracy is irrelevant here; only speed is measured).
 #include <benchmark/benchmark.h>
+
+#include "bench_main.h"
 #include <torch/torch.h>
 
 #include <cstdlib>
@@ -62,4 +64,4 @@ BENCHMARK(BM_PredictMnreVal)->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond)->
 
 }  // namespace
 
-BENCHMARK_MAIN();
+MIE_BENCHMARK_MAIN();

@@ -160,7 +160,7 @@ fi
 log "GloVe + gazetteers: ok ($CACHE)"
 
 # ---------------------------------------------------------------------------------------------
-# 6. Default model models/gmner.mie: trained once (about 14 min on 2 cores) with the exact
+# 6. Default model models/gmner.mie: trained once (about 12 min on one core) with the exact
 #    command of scripts/train-benchmarks.sh; retrained when this build cannot load it.
 MODELS="${MIE_MODELS:-$ROOT/models}"
 if [[ "${MIE_SKIP_MODEL:-0}" != 1 ]]; then
@@ -169,7 +169,7 @@ if [[ "${MIE_SKIP_MODEL:-0}" != 1 ]]; then
     rm -f "$MODELS/gmner.mie"
   fi
   if [[ ! -s "$MODELS/gmner.mie" ]]; then
-    log "training the default model $MODELS/gmner.mie (once, about 14 min)"
+    log "training the default model $MODELS/gmner.mie (once, about 12 min)"
     MIE="$MIE" MIE_MODELS="$MODELS" GLOVE="$CACHE/glove100.bin" "$ROOT/scripts/train-benchmarks.sh" gmner
   fi
   log "default model: ok ($MODELS/gmner.mie)"

@@ -27,8 +27,11 @@ want() { [[ "$WANT" == "  " || "$WANT" == *" $1 "* ]]; }
 DATA=${MIE_DATA:-$SRC/../shared/data}
 OUT=${MIE_MODELS:-$SRC/models}
 SEED=${SEED:-1}
-THREADS=${THREADS:-2}
-# Under CPU contention OpenMP's busy waiting makes 2 threads slower than 1; passive waiting avoids it.
+# One torch thread per training: the models are small, so each operation is short and a second
+# thread costs more than it gains. The default model's epoch takes 15 s with 1 thread, 14 s with 2
+# spinning threads (OMP_WAIT_POLICY unset) and 29 s with 2 passive ones (docs/RESULTS.md); spinning
+# threads on busy cores were ~12x slower still. The results do not depend on the thread count.
+THREADS=${THREADS:-1}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 mkdir -p "$OUT"
 RESULTS="$OUT/ner-results.jsonl"
@@ -105,14 +108,14 @@ ground() {  # name [extra args...]
 # The default model: 2 BiLSTM layers of 100 units, no character CNN, the training-dictionary
 # features, up to 50 epochs: dev F1 76.26. Session 8 briefly made 1 layer the default (75.57) after
 # measuring 27.4k tokens/s for this model on one core; the cause was OpenBLAS running its generic
-# Prescott kernels on that VM (its CPU model is not recognised): with OPENBLAS_CORETYPE=SkylakeX the
-# same model runs at 62.1k tokens/s (docs/RESULTS.md). NER_2L names these options for the other
+# Prescott kernels on that VM (its CPU model is not recognised). Since session 9 mie selects the
+# kernels itself (mie/core/blas_kernels.h): 66.9k tokens/s (docs/RESULTS.md). NER_2L names these options for the other
 # models that use them (the Twitter models, the knowledge variant, gmner-large's guide seeds).
 GMNER_NER=(--hidden 100 --layers 2 --no-chars --epochs 50 --patience 10 --train-dict)
 NER_2L=("${GMNER_NER[@]}")
 if want gmner; then train gmner "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${GMNER_NER[@]}"; ground gmner; fi
 # NER ablations and seed spread for docs/RESULTS.md: run only when named, e.g.
-#   THREADS=1 scripts/train-benchmarks.sh ablations      (or one of the names below)
+#   scripts/train-benchmarks.sh ablations      (or one of the names below)
 named() { [[ "$WANT" == *" $1 "* || "$WANT" == *" ablations "* ]]; }
 G=("$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" --hidden 100)
 if named gmner-nochars; then train gmner-nochars "${G[@]}" --no-chars; fi

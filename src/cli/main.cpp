@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/command.h"
+#include "mie/core/blas_kernels.h"
 #include "mie/core/error.h"
 
 namespace mie::cli {
@@ -14,8 +15,14 @@ std::vector<Command>& registry() {
 }  // namespace mie::cli
 
 int main(int argc, char** argv) {
+  // Before any torch work: OpenBLAS may have picked generic kernels on an unrecognised CPU.
+  const mie::BlasKernels blas = mie::use_cpu_blas_kernels();
   CLI::App app{"mie: grounded entities, fine types and relations from a post's text and image"};
-  app.set_version_flag("--version", std::string("mie 0.1.0"));
+  std::string version = "mie 0.1.0";
+  if (!blas.now.empty())
+    version += "\nOpenBLAS kernels: " + blas.now +
+               (blas.now != blas.before ? " (selected by mie; OpenBLAS chose " + blas.before + ")" : "");
+  app.set_version_flag("--version", version);
   app.require_subcommand(1);
   auto& reg = mie::cli::registry();
   std::sort(reg.begin(), reg.end(), [](const auto& a, const auto& b) { return a.name < b.name; });

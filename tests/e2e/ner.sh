@@ -6,6 +6,13 @@
 source "$(dirname "$0")/../lib.sh" "$@"
 need_glove
 
+# --version names the BLAS kernels; on a CPU with AVX2 they are never OpenBLAS's generic Prescott ones
+"$MIE" --version > "$TMP/version.txt"
+head -1 "$TMP/version.txt" | grep -q "^mie [0-9]" || fail "--version: $(cat "$TMP/version.txt")"
+if grep -q avx2 /proc/cpuinfo && [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q "OpenBLAS kernels" "$TMP/version.txt"; then
+  ! grep -q "OpenBLAS kernels: Prescott" "$TMP/version.txt" || fail "generic BLAS kernels: $(cat "$TMP/version.txt")"
+fi
+
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=300' "$DATA/gmner/train.txt" > "$TMP/train.txt"
 awk 'BEGIN{RS="";ORS="\n\n"} NR<=100' "$DATA/gmner/dev.txt" > "$TMP/dev.txt"
 "$MIE" train ner --train "$TMP/train.txt" --dev "$TMP/dev.txt" --glove "$GLOVE" --epochs 6 --hidden 32 \

@@ -191,7 +191,7 @@ TrainRegistrar reg("fine", "Train FMNERG fine-grained typing (51 fine under 8 co
   app.add_option("--lr", o->t.lr, "Adam learning rate")->capture_default_str();
   app.add_option("--tau", o->t.tau, "Logit adjustment strength for rare fine types (0 = plain cross-entropy)")->capture_default_str();
   app.add_option("--coarse-weight", o->t.coarse_weight, "Weight of the coarse-marginal loss")->capture_default_str();
-  add_threads_option(app, o->t.threads, "Torch threads");
+  add_threads_option(app, o->t.threads, "Torch threads (one is fastest for these small models: docs/RESULTS.md)");
   app.add_option("--max-minutes", o->t.max_minutes, "Stop before exceeding this wall time (0 = none)")->capture_default_str();
   app.add_option("--context", o->t.net.context, "Context encoder: window (GloVe of the neighbours) or bilstm")
       ->capture_default_str()

@@ -127,7 +127,7 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--patience", o->t.patience, "Stop after this many epochs without dev improvement")->capture_default_str();
   app.add_option("--batch", o->t.batch_size, "Posts per batch")->capture_default_str();
   app.add_option("--lr", o->t.lr, "Adam learning rate")->capture_default_str();
-  add_threads_option(app, o->t.threads, "Torch threads");
+  add_threads_option(app, o->t.threads, "Torch threads (one is fastest for these small models: docs/RESULTS.md)");
   app.add_option("--max-minutes", o->t.max_minutes, "Stop before exceeding this wall time (0 = none)")->capture_default_str();
   app.add_option("--hidden", o->t.net.hidden, "LSTM units per direction")->capture_default_str();
   app.add_option("--layers", o->t.net.layers, "LSTM layers")->capture_default_str();
@@ -135,6 +135,10 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--glove-top", o->t.enc.glove_top, "Keep the N most frequent GloVe words besides the training words")->capture_default_str();
   app.add_option("--max-context", o->t.enc.max_context, "Context tokens kept after the tweet (0 with --caption: 32)")->capture_default_str();
   app.add_option("--context-drop", o->t.context_drop, "Share of training posts seen without context")->capture_default_str();
+  app.add_option("--word-dropout", o->t.word_dropout, "Share of training words replaced by <unk> in each batch")
+      ->check(CLI::Range(0.0, 0.9))
+      ->capture_default_str();
+  app.add_flag("--tune-words", o->t.tune_words, "Train the word vectors too (GloVe rows are frozen by default)");
   app.add_option("--types", o->types, "Entity types the CoNLL tags may use (comma-separated, or 'any')")
       ->delimiter(',')
       ->capture_default_str();

@@ -38,7 +38,7 @@ mie::cli::TrainRegistrar reg(
       app.add_option("--none-weight", o->t.none_weight, "Loss weight of the 'None' label")->capture_default_str();
       app.add_option("--type-aux", o->t.type_aux, "Weight of the argument-type loss")->capture_default_str();
       app.add_option("--seed", o->t.seed, "Random seed")->capture_default_str();
-      mie::cli::add_threads_option(app, o->t.threads, "Torch threads");
+      mie::cli::add_threads_option(app, o->t.threads, "Torch threads (one is fastest for these small models: docs/RESULTS.md)");
       app.add_option("--max-seconds", o->t.max_seconds, "Stop after the epoch that passes this time (0 = no limit)")
           ->capture_default_str();
       app.add_flag("--select-best", o->t.select_best, "Keep the best dev epoch (dev is then not held out)");

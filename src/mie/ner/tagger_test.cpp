@@ -122,6 +122,34 @@ TEST(Tagger, SameSeedSameModel) {
   for (size_t i = 0; i < a.tensors.size(); ++i) EXPECT_EQ(a.tensors[i].data, b.tensors[i].data) << a.tensors[i].name;
 }
 
+TEST(Tagger, WordDropoutAndTunedWordsAreSeededAndChangeOnlyWhatTheySay) {
+  const auto& d = data();
+  auto tr = head(d.train, 120);
+  auto dv = head(d.dev, 60);
+  std::vector<Post> all = d.train;
+  all.insert(all.end(), d.dev.begin(), d.dev.end());
+  auto o = small_opts();
+  o.epochs = 1;
+  auto tensor = [](const ModelSection& s, const std::string& name) {
+    for (const auto& t : s.tensors)
+      if (t.name == name) return t.data;
+    ADD_FAILURE() << "no tensor " << name;
+    return std::vector<float>{};
+  };
+  const ModelSection plain = ner::train_tagger(tr, dv, glove_for(all), o);
+  o.word_dropout = 0.2;
+  const ModelSection wd = ner::train_tagger(tr, dv, glove_for(all), o);
+  EXPECT_EQ(wd.header.at("train").at("word_dropout"), 0.2);
+  EXPECT_EQ(tensor(wd, "net.word_emb.weight"), tensor(plain, "net.word_emb.weight"));  // still frozen
+  EXPECT_NE(tensor(wd, "net.hidden2tag.weight"), tensor(plain, "net.hidden2tag.weight"));
+  EXPECT_EQ(tensor(ner::train_tagger(tr, dv, glove_for(all), o), "net.hidden2tag.weight"), tensor(wd, "net.hidden2tag.weight"));
+  o.word_dropout = 0;
+  o.tune_words = true;
+  const ModelSection tuned = ner::train_tagger(tr, dv, glove_for(all), o);
+  EXPECT_EQ(tuned.header.at("train").at("tune_words"), true);
+  EXPECT_NE(tensor(tuned, "net.word_emb.weight"), tensor(plain, "net.word_emb.weight"));
+}
+
 TEST(Tagger, ContextModelWorksWithAndWithoutContext) {
   const auto& d = data();
   auto tr = head(d.train, 150);

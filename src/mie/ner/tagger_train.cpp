@@ -90,6 +90,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   for (const auto& p : dev) dev_enc.push_back(enc.encode(p, ctx));
 
   TaggerNet net(opt.net, enc, vectors);
+  if (opt.tune_words) net->word_emb->weight.set_requires_grad(true);
   std::vector<torch::Tensor> params;
   for (auto& p : net->parameters())
     if (p.requires_grad()) params.push_back(p);
@@ -125,6 +126,11 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
         tokens += tr_plain[i].n_tweet;
       }
       Batch b = make_batch(ptrs);
+      if (opt.word_dropout > 0) {  // <unk> for some known words (ids 0-2: pad, unk, separator)
+        auto* w = b.words.data_ptr<int64_t>();
+        for (int64_t k = 0; k < b.words.numel(); ++k)
+          if (w[k] > 2 && unif(rng) < opt.word_dropout) w[k] = 1;
+      }
       auto loss = net->nll(net->emissions(b), b).sum();
       adam.zero_grad();
       (loss / static_cast<double>(ptrs.size())).backward();
@@ -180,6 +186,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
                 {"train",
                  {{"seed", opt.seed}, {"epochs", opt.epochs}, {"patience", opt.patience}, {"batch_size", opt.batch_size},
                   {"lr", opt.lr}, {"lr_decay", opt.lr_decay}, {"clip", opt.clip}, {"context_drop", opt.context_drop},
+                  {"word_dropout", opt.word_dropout}, {"tune_words", opt.tune_words},
                   {"threads", opt.threads}, {"dict_folds", opt.enc.use_train_dict ? opt.dict_folds : 0}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
                   {"dev_f1", rep.best_f1}, {"dev_p", rep.best_p}, {"dev_r", rep.best_r}, {"seconds", rep.seconds},
                   {"train_posts", tr_plain.size()}, {"dev_posts", dev.size()}}}};

@@ -40,8 +40,10 @@ struct TrainOptions {
   double clip = 5.0;
   double context_drop = 0.3;   // share of training posts seen without their context
   int dict_folds = 5;          // jackknife folds for enc.use_train_dict
+  double word_dropout = 0;     // share of training words replaced by <unk> in each batch
+  bool tune_words = false;     // train the GloVe rows too (frozen by default)
   uint64_t seed = 1;
-  int threads = 2;
+  int threads = 1;             // torch threads; a second one is slower for these small models (docs/RESULTS.md)
   double max_minutes = 0;      // stop after this wall time (0 = no limit)
   bool verbose = true;
 };

@@ -35,7 +35,7 @@ struct TrainOptions {
   float type_aux = 0.5f;         // weight of the argument-type loss
   float word_dropout = 0.05f;
   int seed = 13;
-  int threads = 2;
+  int threads = 1;             // torch threads; a second one is slower for these small models (docs/RESULTS.md)
   std::string glove_path;        // "" = no pre-trained vectors
   int glove_top = 50000;
   int min_count = 2;

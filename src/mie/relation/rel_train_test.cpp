@@ -39,7 +39,7 @@ TrainOptions small_options() {
   o.epochs = 6;
   o.batch_size = 32;
   o.lr = 3e-3f;
-  o.threads = 2;
+  o.threads = 1;  // ctest runs two test processes at once
   o.verbose = false;
   o.glove_top = 2000;
   return o;

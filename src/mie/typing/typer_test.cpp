@@ -71,7 +71,7 @@ TypingTrainOptions quick(int epochs) {
   TypingTrainOptions o;
   o.epochs = epochs;
   o.patience = epochs;
-  o.threads = 2;
+  o.threads = 1;  // ctest runs two test processes at once
   o.verbose = false;
   o.net.hidden = 32;
   o.net.bag_dim = 32;

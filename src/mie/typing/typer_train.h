@@ -45,7 +45,7 @@ struct TypingTrainOptions {
   double coarse_weight = 0.5;
   double clip = 5.0;
   uint64_t seed = 1;
-  int threads = 2;
+  int threads = 1;             // torch threads; a second one is slower for these small models (docs/RESULTS.md)
   double max_minutes = 0;      // stop after this wall time (0 = none)
   std::string coarse_mode = "joint";  // written into the section header (see typer.h)
   bool verbose = true;

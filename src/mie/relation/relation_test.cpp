@@ -30,7 +30,9 @@ TEST(RelationSchema, SignatureAndTypes) {
   EXPECT_TRUE(compatible(label_signature("None"), kLoc, kLoc));
   EXPECT_EQ(mnre_labels().size(), 23u);
   for (const auto& l : mnre_labels())
-    if (l != kNoneLabel) EXPECT_GE(label_signature(l).head, 0) << l;
+    if (l != kNoneLabel) {
+      EXPECT_GE(label_signature(l).head, 0) << l;
+    }
 }
 
 namespace {
@@ -175,7 +177,9 @@ TEST(RelationImage, SampleImagesThroughProposerAndVinvl) {
     int nonzero = 0;
     for (int k = 0; k < kObjectSlots; ++k) nonzero += f[8 + k] != 0.f;
     EXPECT_GE(f[1], 0.f);
-    if (f[1] > 0) EXPECT_GT(nonzero, 0) << id;
+    if (f[1] > 0) {
+      EXPECT_GT(nonzero, 0) << id;
+    }
     // VinVL regions with 2048-d features feed the MORE target block.
     auto vin = mie::vision::vinvl_candidates(dir + id + ".jpg.npz", 4);
     ASSERT_FALSE(vin.empty());

@@ -109,7 +109,7 @@ ground() {  # name [extra args...]
 # features, up to 50 epochs: dev F1 76.26. Session 8 briefly made 1 layer the default (75.57) after
 # measuring 27.4k tokens/s for this model on one core; the cause was OpenBLAS running its generic
 # Prescott kernels on that VM (its CPU model is not recognised). Since session 9 mie selects the
-# kernels itself (mie/core/blas_kernels.h): 66.9k tokens/s (docs/RESULTS.md). NER_2L names these options for the other
+# kernels itself (mie/core/blas_kernels.h): 66.1k tokens/s (docs/RESULTS.md). NER_2L names these options for the other
 # models that use them (the Twitter models, the knowledge variant, gmner-large's guide seeds).
 GMNER_NER=(--hidden 100 --layers 2 --no-chars --epochs 50 --patience 10 --train-dict)
 NER_2L=("${GMNER_NER[@]}")

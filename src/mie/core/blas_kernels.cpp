@@ -34,20 +34,25 @@ std::string blas_core_name() {
   return s ? s : "";
 }
 
-BlasKernels use_cpu_blas_kernels() {
-  BlasKernels k;
-  k.before = k.now = blas_core_name();
-  if (k.before.empty() || std::getenv("OPENBLAS_CORETYPE")) return k;
+std::string blas_core_override(const std::string& corename) {
   __builtin_cpu_init();
   const bool avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const bool skx = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                    __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  const std::string core = blas_core_override(k.before, avx2_fma, skx);
+  return blas_core_override(corename, avx2_fma, skx);
+}
+
+BlasKernels use_cpu_blas_kernels() {
+  BlasKernels k;
+  k.before = k.now = blas_core_name();
+  if (k.before.empty() || std::getenv("OPENBLAS_CORETYPE")) return k;
+  const std::string core = blas_core_override(k.before);
+  if (core.empty()) return k;
   auto quit = blas_symbol<void (*)()>("gotoblas_dynamic_quit");
   auto init = blas_symbol<void (*)()>("gotoblas_dynamic_init");
   // The kernel table must be in this build of OpenBLAS (gotoblas_SKYLAKEX, gotoblas_HASWELL).
-  const std::string table = core == "SkylakeX" ? "gotoblas_SKYLAKEX" : "gotoblas_HASWELL";
-  if (core.empty() || !quit || !init || !dlsym(RTLD_DEFAULT, table.c_str())) return k;
+  const char* table = core == "SkylakeX" ? "gotoblas_SKYLAKEX" : "gotoblas_HASWELL";
+  if (!quit || !init || !dlsym(RTLD_DEFAULT, table)) return k;
   // gotoblas_dynamic_init reads OPENBLAS_CORETYPE, as at load time; quit clears the current choice.
   setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
   quit();

@@ -27,6 +27,8 @@ struct BlasKernels {
 
 // The core to force for a CPU on which OpenBLAS reports `corename`, or "" to leave it. Pure function.
 std::string blas_core_override(const std::string& corename, bool avx2_fma, bool avx512_skx);
+// The same for this CPU's instruction sets (AVX2+FMA; AVX-512 F/BW/DQ/VL).
+std::string blas_core_override(const std::string& corename);
 
 // Applies blas_core_override to this process (see above) and reports what it did.
 BlasKernels use_cpu_blas_kernels();

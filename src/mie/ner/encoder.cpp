@@ -146,7 +146,7 @@ Encoder Encoder::build(const std::vector<Post>& train, const text::Embeddings& g
   std::set<std::string> shapes, types;
   std::vector<int> rows;  // GloVe row per kept word (index >= 3)
   std::set<std::string> kept;
-  e.words_ = {"<pad>", "<unk>", kSep};
+  e.words_ = {"<pad>", "<unk>", kSep};  // ids below Encoder::kFirstWord
   auto keep_word = [&](const std::string& key) {
     if (kept.count(key)) return;
     int r = glove.find(key);

@@ -71,6 +71,8 @@ struct EncodedPost {
 
 class Encoder {
  public:
+  // Word ids: 0 <pad>, 1 <unk>, 2 the [SEP] before the context, then the kept words.
+  static constexpr int64_t kUnkWord = 1, kFirstWord = 3;
   // Vocabulary from the training posts (+ context if use_context) and GloVe rows.
   // `vectors` receives the kept embedding rows, (words().size() x dim), rows 0/1 zero.
   static Encoder build(const std::vector<Post>& train, const text::Embeddings& glove, const EncoderConfig& cfg,

@@ -126,10 +126,10 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
         tokens += tr_plain[i].n_tweet;
       }
       Batch b = make_batch(ptrs);
-      if (opt.word_dropout > 0) {  // <unk> for some known words (ids 0-2: pad, unk, separator)
+      if (opt.word_dropout > 0) {  // <unk> for some known words
         auto* w = b.words.data_ptr<int64_t>();
         for (int64_t k = 0; k < b.words.numel(); ++k)
-          if (w[k] > 2 && unif(rng) < opt.word_dropout) w[k] = 1;
+          if (w[k] >= Encoder::kFirstWord && unif(rng) < opt.word_dropout) w[k] = Encoder::kUnkWord;
       }
       auto loss = net->nll(net->emissions(b), b).sum();
       adam.zero_grad();

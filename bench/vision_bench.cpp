@@ -1,5 +1,5 @@
-// Region-proposal speed per 500x500 image on ONE core (cv::setNumThreads(1), Tesseract's OpenMP
-// limited to one thread). Target: all detectors together <= 60 ms.
+// Region-proposal speed per 500x500 image on ONE core (cv::setNumThreads(1), one torch thread,
+// Tesseract's OpenMP limited to one thread). Target: all detectors together <= 60 ms.
 //   build-X/bench/mie_vision_bench [--benchmark_filter=All]
 // Uses messi5.jpg from Debian's opencv-doc (text, faces, people) resized to 500x500, and the
 // models in mie::assets_dir(); benchmarks report an error when either is missing.
@@ -8,8 +8,11 @@
 #include <map>
 #include <memory>
 
+#include <ATen/Parallel.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "bench_main.h"
 
 #include "mie/core/paths.h"
 #include "mie/vision/image.h"
@@ -119,11 +122,11 @@ BENCHMARK(BM_All)->Args({736, 640})->Args({512, 640})->Args({320, 320})->Unit(be
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// One core for every library, before any benchmark runs.
+const bool kOneThread = [] {
   cv::setNumThreads(1);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+  at::set_num_threads(1);
+  return true;
+}();
+
+MIE_BENCHMARK_MAIN();

@@ -19,7 +19,7 @@ struct Opts {
   int vinvl_top_k = 0;
   bool no_ocr = false;
   long long max_pixels = 50'000'000;
-  int text_size = 736;
+  int text_size = 736, face_size = 640;
 };
 
 mie::cli::Registrar reg(
@@ -33,9 +33,7 @@ mie::cli::Registrar reg(
       app.add_option("--vinvl", o->vinvl, "VinVL features (<image>.jpg.npz) to add as 'vinvl' candidates");
       app.add_option("--vinvl-top-k", o->vinvl_top_k, "Keep the top K VinVL regions (0 = all)")->capture_default_str();
       app.add_flag("--no-ocr", o->no_ocr, "Detect text lines without reading them with Tesseract");
-      app.add_option("--text-size", o->text_size,
-                     "Text detector input square (multiple of 32; 512 is ~2x faster, misses smaller text)")
-          ->capture_default_str();
+      mie::cli::add_detector_size_options(app, o->text_size, o->face_size);
       app.add_option("--max-pixels", o->max_pixels, "Refuse images with more pixels than this")->capture_default_str();
       return [o]() -> int {
         mie::vision::LoadOptions lo;
@@ -44,6 +42,7 @@ mie::cli::Registrar reg(
         mie::vision::ProposerOptions po = mie::vision::ProposerOptions::with_sources(o->sources);
         po.ocr = !o->no_ocr;
         po.text_opt.input_size = o->text_size;
+        po.face_opt.max_side = o->face_size;
         mie::vision::RegionProposer rp(po);
         std::vector<mie::vision::Candidate> cands = rp.propose(bgr);
         if (!o->vinvl.empty())

@@ -11,6 +11,7 @@
 #include "cli/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/core/files.h"
+#include "mie/grounding/grounder.h"
 #include "mie/io/conll.h"
 #include "mie/io/jsonl.h"
 #include "mie/io/mnre.h"
@@ -26,7 +27,7 @@ struct Opts {
   std::string model, input = "-", in_format = "auto", format = "jsonl", caption, knowledge, text;
   int threads = 1, batch = 256;
   std::string image, images, sources = "face,object,text,image", vinvl;  // grounding stage
-  int vinvl_top_k = 16;
+  int vinvl_top_k = 16, text_size = 736, face_size = 640;
 };
 
 // Reads posts in chunks: text lines, JSONL objects, or (whole) CoNLL files.
@@ -165,8 +166,14 @@ int run(const Opts& o) {
   }
   if (const ModelSection* g = mf.find_section("ground")) {  // runtime options of the grounding stage
     ModelSection s = *g;
-    s.header["runtime"] = {{"sources", o.sources}, {"vinvl_dir", o.vinvl}, {"vinvl_top_k", o.vinvl_top_k},
-                           {"images_dir", o.images}};
+    grounding::GroundRuntime rt;
+    rt.sources = o.sources;
+    rt.text_size = o.text_size;
+    rt.face_size = o.face_size;
+    rt.vinvl_dir = o.vinvl;
+    rt.vinvl_top_k = o.vinvl_top_k;
+    rt.images_dir = o.images;
+    s.header["runtime"] = rt.to_json();
     mf.set_section(std::move(s));
   }
   if (!o.image.empty() && o.text.empty()) throw Error("--image goes with --text (JSONL input carries \"image\" per post)");
@@ -246,6 +253,7 @@ Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or C
   app.add_option("--image", o->image, "Image of the --text post (grounding stage)");
   app.add_option("--images", o->images, "Directory of images: relative image paths resolve here; CoNLL posts use <IMGID>.jpg");
   app.add_option("--regions,--sources", o->sources, "Grounding detectors: face,object,text,image (any subset)")->capture_default_str();
+  add_detector_size_options(app, o->text_size, o->face_size);
   app.add_option("--vinvl", o->vinvl, "Grounding on VinVL regions: directory of <image>.npz (Entity.region = top-k index)");
   app.add_option("--vinvl-top-k", o->vinvl_top_k, "VinVL regions per image (eval --top-k)")->capture_default_str();
   return [o]() -> int { return run(*o); };

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "mie/core/blas_kernels.h"
 #include "mie/core/error.h"
+#include "mie/core/heap.h"
 
 namespace mie::cli {
 std::vector<Command>& registry() {
@@ -17,6 +18,7 @@ std::vector<Command>& registry() {
 int main(int argc, char** argv) {
   // Before any torch work: OpenBLAS may have picked generic kernels on an unrecognised CPU.
   const mie::BlasKernels blas = mie::use_cpu_blas_kernels();
+  mie::keep_freed_heap();  // reuse freed activations instead of page-faulting them in on every forward
   CLI::App app{"mie: grounded entities, fine types and relations from a post's text and image"};
   std::string version = "mie 0.1.0";
   if (!blas.now.empty())

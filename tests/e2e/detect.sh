@@ -27,6 +27,18 @@ EOF
 "$MIE" detect --image "$IMG" --sources face,image > "$TMP/face.json"
 python3 -c 'import json,sys; s={x["source"] for x in json.load(open(sys.argv[1]))["candidates"]}; assert s=={"face","image"}, s' "$TMP/face.json"
 
+# The fast sizes (docs/RESULTS.md, region proposals): the face and the people are still found.
+"$MIE" detect --image "$IMG" --text-size 320 --face-size 320 > "$TMP/fast.json"
+python3 - "$TMP/fast.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))["candidates"]
+assert any(x["source"] == "face" for x in c) and any(x["label"] == "person" for x in c), c
+EOF
+set +e
+"$MIE" detect --image "$IMG" --text-size 100 > /dev/null 2> "$TMP/err"; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q "multiple of 32" "$TMP/err" || fail "--text-size 100: exit $rc, $(cat "$TMP/err")"
+
 NPZ=$DATA/samples/70560.jpg.npz
 if [[ -f $NPZ ]]; then
   "$MIE" detect --image "$DATA/samples/70560.jpg" --sources none --vinvl "$NPZ" --vinvl-top-k 10 > "$TMP/v.json"

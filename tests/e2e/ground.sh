@@ -57,7 +57,7 @@ for e in p["entities"]:
 PY
 # JSONL input: "image" per post (a string path; a post without one gets no box)
 printf '{"id":"j1","text":"Angelina Jolie when she was only 16","image":"%s"}\n{"id":"j2","text":"Angelina Jolie at 16"}\n' "$S/1953977.jpg" \
-  | "$MIE" predict --model "$TMP/g.mie" --regions face,object,image > "$TMP/j.jsonl" 2> "$TMP/j.log" || { cat "$TMP/j.log"; fail "predict jsonl"; }
+  | "$MIE" predict --model "$TMP/g.mie" --regions face,object,image --face-size 320 > "$TMP/j.jsonl" 2> "$TMP/j.log" || { cat "$TMP/j.log"; fail "predict jsonl"; }
 python3 - "$TMP/j.jsonl" <<'PY'
 import json, sys
 a, b = [json.loads(l) for l in open(sys.argv[1])]

@@ -10,13 +10,15 @@
 namespace mie::grounding {
 
 nlohmann::json GroundRuntime::to_json() const {
-  return {{"sources", sources}, {"vinvl_dir", vinvl_dir}, {"vinvl_top_k", vinvl_top_k}, {"images_dir", images_dir},
+  return {{"sources", sources}, {"text_size", text_size}, {"face_size", face_size}, {"vinvl_dir", vinvl_dir}, {"vinvl_top_k", vinvl_top_k}, {"images_dir", images_dir},
           {"assets_dir", assets_dir}};
 }
 
 GroundRuntime GroundRuntime::from_json(const nlohmann::json& j) {
   GroundRuntime r;
   r.sources = j.value("sources", r.sources);
+  r.text_size = j.value("text_size", r.text_size);
+  r.face_size = j.value("face_size", r.face_size);
   r.vinvl_dir = j.value("vinvl_dir", r.vinvl_dir);
   r.vinvl_top_k = j.value("vinvl_top_k", r.vinvl_top_k);
   r.images_dir = j.value("images_dir", r.images_dir);
@@ -72,6 +74,8 @@ const Analysis* ImageAnalyser::analyse(const Post& p) {
     if (!proposer_) {
       auto opt = vision::ProposerOptions::with_sources(rt_.sources);
       opt.assets_dir = rt_.assets_dir;
+      opt.text_opt.input_size = rt_.text_size;
+      opt.face_opt.max_side = rt_.face_size;
       proposer_ = std::make_unique<vision::RegionProposer>(opt);
     }
     a = make_analysis(proposer_->propose(bgr), bgr.cols, bgr.rows);

@@ -39,6 +39,8 @@ inline constexpr const char* kGroundSection = "ground";
 
 struct GroundRuntime {
   std::string sources = "face,object,text,image";  // detectors (vision::ProposerOptions::with_sources)
+  int text_size = 736;      // text detector's long side (vision::TextOptions::input_size)
+  int face_size = 640;      // face detector's long side at most (vision::FaceOptions::max_side)
   std::string vinvl_dir;    // use VinVL <name>.npz regions instead of the detectors
   int vinvl_top_k = 16;
   std::string images_dir;   // relative image paths are resolved against this

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "mie/core/error.h"
@@ -10,44 +11,32 @@
 namespace mie::vision {
 namespace {
 const int kStrides[3] = {8, 16, 32};
-}
+}  // namespace
 
-FaceDetector::FaceDetector(const std::string& onnx_path, FaceOptions opt) : path_(onnx_path), opt_(opt) {
+FaceDetector::FaceDetector(const std::string& onnx_path, FaceOptions opt)
+    : path_(onnx_path), opt_(opt), net_(onnx_path, "the YuNet face model") {
   try {
-    net_ = cv::dnn::readNetFromONNX(onnx_path);
-  } catch (const cv::Exception& e) {
-    throw mie::Error(onnx_path + ": cannot load the YuNet face model (not a valid ONNX file?): " + e.err);
-  }
-  if (net_.empty()) throw mie::Error(onnx_path + ": cannot load the YuNet face model");
-  try {
-    run(cv::Mat(64, 64, CV_8UC3, cv::Scalar(0, 0, 0)));
-  } catch (const cv::Exception& e) {
-    throw mie::Error(onnx_path + ": wrong YuNet face model (warm-up forward failed): " + e.err);
+    detect(cv::Mat(64, 64, CV_8UC3, cv::Scalar(0, 0, 0)));
+  } catch (const mie::Error& e) {
+    throw mie::Error(onnx_path + ": wrong YuNet face model (warm-up forward failed): " + e.what());
   }
 }
 
-std::vector<Candidate> FaceDetector::detect(const cv::Mat& bgr) {
+std::vector<Candidate> FaceDetector::detect(const cv::Mat& bgr) const {
   if (bgr.empty() || bgr.type() != CV_8UC3) throw mie::Error("FaceDetector: expected a non-empty 8-bit BGR image");
-  std::lock_guard<std::mutex> lk(mu_);
-  return run(bgr);
-}
-
-std::vector<Candidate> FaceDetector::run(const cv::Mat& bgr) {
   const double scale = std::min(1.0, double(opt_.max_side) / std::max(bgr.cols, bgr.rows));
   cv::Mat img = bgr;
   if (scale < 1.0)
     cv::resize(bgr, img, cv::Size(std::max(1, int(std::lround(bgr.cols * scale))), std::max(1, int(std::lround(bgr.rows * scale)))),
                0, 0, cv::INTER_AREA);
   const int pw = (img.cols + 31) / 32 * 32, ph = (img.rows + 31) / 32 * 32;
-  cv::Mat padded;
-  cv::copyMakeBorder(img, padded, 0, ph - img.rows, 0, pw - img.cols, cv::BORDER_CONSTANT, cv::Scalar(0, 0, 0));
-  net_.setInput(cv::dnn::blobFromImage(padded));
+  cv::Mat padded(ph, pw, CV_32FC3, cv::Scalar(0, 0, 0));
+  img.convertTo(padded(cv::Rect(0, 0, img.cols, img.rows)), CV_32FC3);
   std::vector<std::string> names;
   for (int s : kStrides)
     for (const char* k : {"cls_", "obj_", "bbox_"}) names.push_back(k + std::to_string(s));
-  std::vector<cv::Mat> outs;
-  net_.forward(outs, names);
-  if (outs.size() != names.size()) throw mie::Error(path_ + ": YuNet model returned unexpected outputs");
+  std::vector<torch::Tensor> outs = net_.forward(nchw_view(padded), names);
+  for (auto& o : outs) o = o.contiguous();
 
   std::vector<cv::Rect2d> rects;
   std::vector<float> scores;
@@ -55,14 +44,14 @@ std::vector<Candidate> FaceDetector::run(const cv::Mat& bgr) {
     const int stride = kStrides[si];
     const int cols = pw / stride, rows = ph / stride;
     const size_t n = size_t(cols) * rows;
-    const cv::Mat& cls = outs[3 * si];
-    const cv::Mat& obj = outs[3 * si + 1];
-    const cv::Mat& box = outs[3 * si + 2];
-    if (cls.total() != n || obj.total() != n || box.total() != 4 * n)
+    const torch::Tensor& cls = outs[3 * si];
+    const torch::Tensor& obj = outs[3 * si + 1];
+    const torch::Tensor& box = outs[3 * si + 2];
+    if (size_t(cls.numel()) != n || size_t(obj.numel()) != n || size_t(box.numel()) != 4 * n)
       throw mie::Error(path_ + ": YuNet output sizes do not match the input grid (wrong model?)");
-    const float* pc = cls.ptr<float>();
-    const float* po = obj.ptr<float>();
-    const float* pb = box.ptr<float>();
+    const float* pc = cls.data_ptr<float>();
+    const float* po = obj.data_ptr<float>();
+    const float* pb = box.data_ptr<float>();
     for (size_t i = 0; i < n; ++i) {
       float c = std::clamp(pc[i], 0.f, 1.f), o = std::clamp(po[i], 0.f, 1.f);
       float score = std::sqrt(c * o);

@@ -1,4 +1,4 @@
-// mie/vision/face.h — YuNet-n face detector (libfacedetection.train ONNX) on OpenCV DNN.
+// mie/vision/face.h — YuNet-n face detector (libfacedetection.train ONNX), run by libtorch (onnx_net.h).
 //
 //   mie::vision::FaceDetector faces(mie::assets_dir() + "/yunet/yunet_n_320_320.onnx");
 //   for (const mie::vision::Candidate& c : faces.detect(bgr)) ...   // source "face", label "face"
@@ -8,19 +8,16 @@
 // score = sqrt(cls * obj); NMS IoU 0.3; keep scores >= 0.6. (cv::FaceDetectorYN in 4.6 rejects
 // this newer model.) A wrong or corrupt model file throws mie::Error at construction (a warm-up
 // forward checks the outputs).
-// Thread safety: detect() may be called from several threads; calls serialise on an internal
-// mutex because cv::dnn::Net::forward mutates the net. For parallel throughput give each thread
-// its own detector.
+// Thread safety: detect() may be called from several threads at once (the network is immutable).
 #pragma once
 
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
 
 #include "mie/vision/candidate.h"
+#include "mie/vision/onnx_net.h"
 
 namespace mie::vision {
 
@@ -34,15 +31,13 @@ struct FaceOptions {
 class FaceDetector {
  public:
   explicit FaceDetector(const std::string& onnx_path, FaceOptions opt = {});
-  std::vector<Candidate> detect(const cv::Mat& bgr);  // CV_8UC3, boxes in bgr's pixels
+  std::vector<Candidate> detect(const cv::Mat& bgr) const;  // CV_8UC3, boxes in bgr's pixels
   const FaceOptions& options() const { return opt_; }
 
  private:
-  std::vector<Candidate> run(const cv::Mat& bgr);
   std::string path_;
   FaceOptions opt_;
-  cv::dnn::Net net_;
-  std::mutex mu_;
+  OnnxNet net_;
 };
 
 }  // namespace mie::vision

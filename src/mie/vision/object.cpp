@@ -4,14 +4,28 @@
 #include <fstream>
 #include <map>
 
-#include "mie/core/files.h"
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "mie/core/error.h"
+#include "mie/core/files.h"
+#include "mie/vision/onnx_net.h"
 
 namespace mie::vision {
 
+namespace {
+DarknetNet load_net(const std::string& cfg, const std::string& weights) {
+  try {
+    return DarknetNet(cfg, weights);
+  } catch (const mie::Error& e) {
+    throw mie::Error(std::string("cannot load the Yolo-Fastest Darknet model: ") + e.what());
+  }
+}
+}  // namespace
+
 ObjectDetector::ObjectDetector(const std::string& cfg, const std::string& weights, const std::string& names,
                                ObjectOptions opt)
-    : path_(weights), opt_(opt) {
+    : path_(weights), opt_(opt), net_(load_net(cfg, weights)) {
   std::ifstream in = mie::open_file(names, "the COCO class names file");
   std::string line;
   while (std::getline(in, line)) {
@@ -19,47 +33,37 @@ ObjectDetector::ObjectDetector(const std::string& cfg, const std::string& weight
     if (!line.empty()) names_.push_back(line);
   }
   if (names_.empty()) throw mie::Error(names + ": no class names");
+  if (net_.classes() != int(names_.size()))
+    throw mie::Error(weights + ": the Yolo model has " + std::to_string(net_.classes()) + " classes, " + names + " names " +
+                     std::to_string(names_.size()) + " (wrong model or names?)");
+  if (opt_.input_size < 32 || opt_.input_size % 32 != 0)
+    throw mie::Error("ObjectDetector: input_size must be a positive multiple of 32");
   try {
-    net_ = cv::dnn::readNetFromDarknet(cfg, weights);
-  } catch (const cv::Exception& e) {
-    throw mie::Error(cfg + ", " + weights + ": cannot load the Yolo-Fastest Darknet model: " + e.err);
-  }
-  if (net_.empty()) throw mie::Error(weights + ": cannot load the Yolo-Fastest Darknet model");
-  out_names_ = net_.getUnconnectedOutLayersNames();
-  try {
-    run(cv::Mat(64, 64, CV_8UC3, cv::Scalar(0, 0, 0)));
-  } catch (const cv::Exception& e) {
-    throw mie::Error(weights + ": wrong Yolo-Fastest model (warm-up forward failed): " + e.err);
+    detect(cv::Mat(64, 64, CV_8UC3, cv::Scalar(0, 0, 0)));
+  } catch (const mie::Error& e) {
+    throw mie::Error(weights + ": wrong Yolo-Fastest model (warm-up forward failed): " + e.what());
   }
 }
 
-std::vector<Candidate> ObjectDetector::detect(const cv::Mat& bgr) {
+std::vector<Candidate> ObjectDetector::detect(const cv::Mat& bgr) const {
   if (bgr.empty() || bgr.type() != CV_8UC3) throw mie::Error("ObjectDetector: expected a non-empty 8-bit BGR image");
-  std::lock_guard<std::mutex> lk(mu_);
-  return run(bgr);
-}
-
-std::vector<Candidate> ObjectDetector::run(const cv::Mat& bgr) {
-  net_.setInput(cv::dnn::blobFromImage(bgr, 1 / 255.0, cv::Size(opt_.input_size, opt_.input_size), cv::Scalar(), true, false));
-  std::vector<cv::Mat> outs;
-  net_.forward(outs, out_names_);
+  cv::Mat img, rgb;
+  cv::resize(bgr, img, cv::Size(opt_.input_size, opt_.input_size), 0, 0, cv::INTER_LINEAR);  // as blobFromImage
+  cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
+  img.convertTo(rgb, CV_32FC3, 1 / 255.0);
+  const torch::Tensor out = net_.forward(nchw_view(rgb)).contiguous();
   const int nc = int(names_.size());
   std::map<int, std::vector<cv::Rect2d>> rects;
   std::map<int, std::vector<float>> scores;
-  for (const cv::Mat& o : outs) {
-    if (o.dims != 2 || o.cols != 5 + nc)
-      throw mie::Error(path_ + ": Yolo output has " + std::to_string(o.cols) + " columns, expected 5 + " +
-                       std::to_string(nc) + " classes from the names file (wrong model or names?)");
-    for (int r = 0; r < o.rows; ++r) {
-      const float* p = o.ptr<float>(r);
-      const float* cls = p + 5;
-      int best = int(std::max_element(cls, cls + nc) - cls);
-      float s = cls[best];
-      if (s < opt_.score_threshold) continue;
-      double cx = p[0] * bgr.cols, cy = p[1] * bgr.rows, w = p[2] * bgr.cols, h = p[3] * bgr.rows;
-      rects[best].emplace_back(cx - w / 2, cy - h / 2, w, h);
-      scores[best].push_back(s);
-    }
+  for (int64_t r = 0; r < out.size(0); ++r) {
+    const float* p = out.data_ptr<float>() + r * (5 + nc);
+    const float* cls = p + 5;
+    int best = int(std::max_element(cls, cls + nc) - cls);
+    float s = cls[best];
+    if (s < opt_.score_threshold) continue;
+    double cx = p[0] * bgr.cols, cy = p[1] * bgr.rows, w = p[2] * bgr.cols, h = p[3] * bgr.rows;
+    rects[best].emplace_back(cx - w / 2, cy - h / 2, w, h);
+    scores[best].push_back(s);
   }
   std::vector<Candidate> res;
   for (auto& [cls, rs] : rects) {

@@ -8,12 +8,13 @@
 //
 // Model files are looked up under the assets directory (<assets>/yunet/..., yolo-fastest/...,
 // ppocr-det/...); a missing file, a sha256 that disagrees with <assets>/SHA256SUMS, or a file
-// OpenCV cannot load throws mie::Error naming the file. Only the enabled sources' models load.
+// mie cannot load throws mie::Error naming the file. Only the enabled sources' models load.
 // Order of the result: "image" (whole image, score 1), then faces, objects and text lines,
 // each by the detector's own order.
-// Thread safety: propose() may be called from several threads; each detector serialises on its
-// own mutex, so calls overlap only across detectors. For parallel throughput construct one
-// RegionProposer per thread (loading takes ~0.2 s).
+// Thread safety: propose() may be called from several threads at once. The three networks are
+// immutable (libtorch, onnx_net.h / darknet.h) and run concurrently; only the OCR reader (one
+// stateful Tesseract) serialises on its mutex. Set torch's intra-op threads (at::set_num_threads)
+// to choose how many cores one call uses.
 #pragma once
 
 #include <memory>

@@ -9,20 +9,14 @@
 
 namespace mie::vision {
 
-TextDetector::TextDetector(const std::string& onnx_path, TextOptions opt) : path_(onnx_path), opt_(opt) {
+TextDetector::TextDetector(const std::string& onnx_path, TextOptions opt)
+    : path_(onnx_path), opt_(opt), net_(onnx_path, "the PP-OCRv3 text detector") {
   if (opt_.input_size < 32 || opt_.input_size % 32 != 0)
     throw mie::Error("TextDetector: input_size must be a positive multiple of 32");
   try {
-    net_ = cv::dnn::readNetFromONNX(onnx_path);
-  } catch (const cv::Exception& e) {
-    throw mie::Error(onnx_path + ": cannot load the PP-OCRv3 text detector (not a valid ONNX file, or the "
-                     "unpatched upstream model with Clip inputs?): " + e.err);
-  }
-  if (net_.empty()) throw mie::Error(onnx_path + ": cannot load the PP-OCRv3 text detector");
-  try {
-    run(cv::Mat(64, 64, CV_8UC3, cv::Scalar(0, 0, 0)));
-  } catch (const cv::Exception& e) {
-    throw mie::Error(onnx_path + ": wrong PP-OCRv3 text model (warm-up forward failed): " + e.err);
+    detect(cv::Mat(64, 64, CV_8UC3, cv::Scalar(0, 0, 0)));
+  } catch (const mie::Error& e) {
+    throw mie::Error(onnx_path + ": wrong PP-OCRv3 text model (warm-up forward failed): " + e.what());
   }
 }
 
@@ -33,14 +27,13 @@ cv::Mat TextDetector::last_map() const {
 
 std::vector<Candidate> TextDetector::detect(const cv::Mat& bgr) {
   if (bgr.empty() || bgr.type() != CV_8UC3) throw mie::Error("TextDetector: expected a non-empty 8-bit BGR image");
-  std::lock_guard<std::mutex> lk(mu_);
-  return run(bgr);
-}
-
-std::vector<Candidate> TextDetector::run(const cv::Mat& bgr) {
   const int S = opt_.input_size;
+  // As PaddleOCR's DetResizeForTest: scale the long side to S, then round each side to a multiple
+  // of 32 (a slight stretch, no padding: the network's attention pools over the whole map).
   const double scale = std::min(2.0, double(S) / std::max(bgr.cols, bgr.rows));
-  const int w = std::clamp(int(std::lround(bgr.cols * scale)), 1, S), h = std::clamp(int(std::lround(bgr.rows * scale)), 1, S);
+  auto side = [&](int px) { return std::clamp(int(std::lround(px * scale / 32.0)) * 32, 32, S); };
+  const int w = side(bgr.cols), h = side(bgr.rows);
+  const double sx = double(w) / bgr.cols, sy = double(h) / bgr.rows;
   cv::Mat img;
   cv::resize(bgr, img, cv::Size(w, h), 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
   cv::Mat f;
@@ -48,16 +41,16 @@ std::vector<Candidate> TextDetector::run(const cv::Mat& bgr) {
   cv::cvtColor(f, f, cv::COLOR_BGR2RGB);
   cv::subtract(f, cv::Scalar(0.485, 0.456, 0.406), f);
   cv::divide(f, cv::Scalar(0.229, 0.224, 0.225), f);
-  cv::Mat padded(S, S, CV_32FC3, cv::Scalar(0, 0, 0));
-  f.copyTo(padded(cv::Rect(0, 0, w, h)));
-  net_.setInput(cv::dnn::blobFromImage(padded));
-  cv::Mat out = net_.forward();
-  if (out.total() != size_t(S) * S)
-    throw mie::Error(path_ + ": text detector returned " + std::to_string(out.total()) + " values, expected a " +
-                     std::to_string(S) + "x" + std::to_string(S) + " map (wrong model?)");
-  cv::Mat prob(S, S, CV_32F, out.ptr<float>());
-  map_ = prob.clone();
-  cv::Mat valid = map_(cv::Rect(0, 0, w, h));
+  torch::Tensor out = net_.forward(nchw_view(f))[0].contiguous();
+  if (out.numel() != int64_t(w) * h)
+    throw mie::Error(path_ + ": text detector returned " + std::to_string(out.numel()) + " values, expected a " +
+                     std::to_string(w) + "x" + std::to_string(h) + " map (wrong model?)");
+  cv::Mat map = cv::Mat(h, w, CV_32F, out.data_ptr<float>()).clone();
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    map_ = map;
+  }
+  const cv::Mat& valid = map;
   cv::Mat bin = valid > opt_.bin_threshold;
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(bin, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
@@ -84,7 +77,7 @@ std::vector<Candidate> TextDetector::run(const cv::Mat& bgr) {
     c.source = "text";
     c.label = "text";
     c.score = score;
-    c.box = clamp_box({float(b.x / scale), float(b.y / scale), float((b.x + b.width) / scale), float((b.y + b.height) / scale)},
+    c.box = clamp_box({float(b.x / sx), float(b.y / sy), float((b.x + b.width) / sx), float((b.y + b.height) / sy)},
                       bgr.cols, bgr.rows);
     if (c.box.area() > 0) res.push_back(std::move(c));
   }

@@ -1,16 +1,16 @@
-// mie/vision/text.h — PP-OCRv3 DB text-line detector on OpenCV DNN (boxes only; see ocr.h).
+// mie/vision/text.h — PP-OCRv3 DB text-line detector, run by libtorch (onnx_net.h; boxes only, see ocr.h).
 //
 //   mie::vision::TextDetector td(mie::assets_dir() + "/ppocr-det/en_PP-OCRv3_det_cv46.onnx");
 //   std::vector<mie::vision::Candidate> lines = td.detect(bgr);   // source "text", text ""
 //
 // Follows ../shared/models/README.md: RGB, (x/255 - mean)/std, scaled so the long side is
-// input_size (upscaling at most 2x) and zero-padded to a FIXED input_size x input_size square
-// (OpenCV 4.6 returns an empty map after the input size changes, so one detector always uses
-// one size). The probability map is thresholded at 0.3, contours whose mean probability is
-// >= 0.6 are kept and unclipped (DB, ratio 1.5), and returned as axis-aligned boxes in the
-// original image's pixels, in reading order (top to bottom, then left to right).
-// Thread safety: detect() serialises on an internal mutex (cv::dnn::Net::forward mutates the
-// net); give each thread its own detector to run in parallel.
+// input_size (upscaling at most 2x) and zero-padded to multiples of 32 (libtorch takes any size;
+// OpenCV 4.6 needed one fixed square, and ran this network 2x slower). The probability map is
+// thresholded at 0.3, contours whose mean probability is >= 0.6 are kept and unclipped (DB,
+// ratio 1.5), and returned as axis-aligned boxes in the original image's pixels, in reading order
+// (top to bottom, then left to right). A wrong model file throws mie::Error at construction.
+// Thread safety: detect() may run on several threads at once (the network is immutable); only
+// the copy kept for last_map() is taken under a mutex.
 #pragma once
 
 #include <mutex>
@@ -18,9 +18,9 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
 
 #include "mie/vision/candidate.h"
+#include "mie/vision/onnx_net.h"
 
 namespace mie::vision {
 
@@ -37,14 +37,13 @@ class TextDetector {
  public:
   explicit TextDetector(const std::string& onnx_path, TextOptions opt = {});
   std::vector<Candidate> detect(const cv::Mat& bgr);
-  // The last probability map (input_size x input_size, CV_32F), for debugging.
+  // The last probability map (the padded input's size, CV_32F), for debugging.
   cv::Mat last_map() const;
 
  private:
-  std::vector<Candidate> run(const cv::Mat& bgr);
   std::string path_;
   TextOptions opt_;
-  cv::dnn::Net net_;
+  OnnxNet net_;
   cv::Mat map_;
   mutable std::mutex mu_;
 };

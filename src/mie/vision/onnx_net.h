@@ -1,0 +1,55 @@
+// mie/vision/onnx_net.h — runs an ONNX convolutional network (read by onnx.h) with libtorch on the CPU.
+//
+//   mie::vision::OnnxNet net("ppocr-det/en_PP-OCRv3_det_cv46.onnx");
+//   torch::Tensor x = torch::zeros({1, 3, 320, 320});                 // NCHW float
+//   std::vector<torch::Tensor> out = net.forward(x);                     // every graph output
+//   std::vector<torch::Tensor> cls = net.forward(x, {"cls_8", "cls_16"});
+//
+// Why: OpenCV 4.6's DNN runs these detectors' convolutions ~2x slower than libtorch's oneDNN
+// kernels, and its broadcast Mul (PP-OCRv3's attention) is a generic slow path; libtorch also
+// takes any input size, where OpenCV 4.6 needs PP-OCRv3's input size fixed.
+// The graph is compiled once at load: constants are folded, each BatchNormalization that follows a
+// Conv is folded into its weights, and the HardSwish pattern (x * clip(x + 3, 0, 6) / 6) becomes one
+// op. Supported operators: Conv, ConvTranspose, BatchNormalization, Relu, Sigmoid, HardSigmoid,
+// Clip, Add, Sub, Mul, Div, GlobalAveragePool, MaxPool, Resize/Upsample (nearest), Concat, Reshape,
+// Transpose, Flatten, Identity, Constant. Loading a file with any other operator, a truncated file or
+// a malformed node throws mie::Error naming the file and the node.
+// Thread safety: a loaded net is immutable; forward() is const and may run on several threads at
+// once (each call keeps its own intermediate tensors). It runs on torch's intra-op threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <torch/types.h>
+
+namespace mie::vision {
+
+// A [1, 3, H, W] float tensor over a CV_32FC3 image's pixels, no copy (channels-last strides):
+// keep `hwc` alive while the tensor is used. Throws mie::Error for any other Mat type.
+torch::Tensor nchw_view(const cv::Mat& hwc);
+
+class OnnxNet {
+ public:
+  // `what` names the model in load errors: "cannot load <what>: <path>: <reason>".
+  explicit OnnxNet(const std::string& onnx_path, const std::string& what = "the ONNX model");
+  ~OnnxNet();
+  OnnxNet(OnnxNet&&) noexcept;
+  OnnxNet& operator=(OnnxNet&&) noexcept;
+
+  // `input` feeds the graph's single input. `outputs` names graph outputs to return (others throw
+  // mie::Error); empty means all of them in the graph's order.
+  std::vector<torch::Tensor> forward(const torch::Tensor& input, const std::vector<std::string>& outputs = {}) const;
+  const std::vector<std::string>& output_names() const;
+  const std::string& path() const;
+  // Operators after compilation (for tests: folding really happened).
+  size_t num_steps() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mie::vision

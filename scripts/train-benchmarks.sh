@@ -58,9 +58,10 @@ score() {  # name dev [training args...]
 train() {  # name train dev [extra args...]
   local name=$1 train=$2 dev=$3
   shift 3
-  local ep=(--epochs 25)
+  local ep=(--epochs 25) th=(--threads "$THREADS")
   [[ " $* " == *" --epochs "* ]] && ep=()
-  local cmd=("$MIE" train ner --train "$train" --dev "$dev" --seed "$SEED" --threads "$THREADS" "${ep[@]}" -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
+  [[ " $* " == *" --threads "* ]] && th=()
+  local cmd=("$MIE" train ner --train "$train" --dev "$dev" --seed "$SEED" "${th[@]}" "${ep[@]}" -o "$OUT/$name.mie" ${GLOVE:+--glove "$GLOVE"} "$@")
   echo "== $name: ${cmd[*]}" >&2
   local t0=$(date +%s)
   local summary
@@ -124,6 +125,12 @@ if named gmner-blip2; then train gmner-blip2 "${G[@]}" --caption "$DATA/aux/capt
 if named gmner-seed2; then SEED=2 train gmner-seed2 "${G[@]}"; fi
 if named gmner-seed3; then SEED=3 train gmner-seed3 "${G[@]}"; fi
 # The same for the default (NER_2L = GMNER_NER): its seed spread, and the model without the dictionary.
+# Data-parallel training on both cores (--shards 2 --threads 2: two network replicas, half a batch
+# each; the same model on one thread or two), with the default batch of 16 and with 32 (16 per shard).
+if named gmner-shards2; then train gmner-shards2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --shards 2 --threads 2; fi
+if named gmner-shards2-b32; then
+  train gmner-shards2-b32 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --shards 2 --threads 2 --batch 32
+fi
 if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; fi
 # Context and gazetteer ablations of the default.
 if named gmner-dict-blip2; then

@@ -127,7 +127,12 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
   app.add_option("--patience", o->t.patience, "Stop after this many epochs without dev improvement")->capture_default_str();
   app.add_option("--batch", o->t.batch_size, "Posts per batch")->capture_default_str();
   app.add_option("--lr", o->t.lr, "Adam learning rate")->capture_default_str();
-  add_threads_option(app, o->t.threads, "Torch threads (one is fastest for these small models: docs/RESULTS.md)");
+  add_threads_option(app, o->t.threads, "Threads: with --shards 2, two run the shards in parallel (both cores)");
+  app.add_option("--shards", o->t.shards,
+                 "1, or 2 for data-parallel training: each half batch on its own network replica, on its own "
+                 "thread with --threads 2 (the same model on one thread or two)")
+      ->check(CLI::IsMember({1, 2}))
+      ->capture_default_str();
   app.add_option("--max-minutes", o->t.max_minutes, "Stop before exceeding this wall time (0 = none)")->capture_default_str();
   app.add_option("--hidden", o->t.net.hidden, "LSTM units per direction")->capture_default_str();
   app.add_option("--layers", o->t.net.layers, "LSTM layers")->capture_default_str();

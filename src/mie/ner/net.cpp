@@ -86,14 +86,16 @@ torch::Tensor TaggerNetImpl::emissions(const Batch& b) {
   const int64_t B = b.words.size(0), T = b.words.size(1);
   if (cfg.use_chars) {
     auto ce = char_emb->forward(b.chars.reshape({B * T, kMaxWordChars})).transpose(1, 2);  // [BT, cd, C]
-    auto conv = char_conv->forward(drop->forward(ce));
+    auto conv = char_conv->forward(dropout(ce));
     parts.push_back(std::get<0>(conv.max(2)).reshape({B, T, cfg.char_filters}));
   }
   if (cfg.use_shapes) parts.push_back(shape_emb->forward(b.shapes));
   if (cfg.use_feats) parts.push_back(b.feats);
-  auto x = drop->forward(torch::cat(parts, 2));
+  auto x = dropout(torch::cat(parts, 2));
   torch::Tensor h;
-  if (B == 1) {
+  if (is_training() && gen && cfg.layers > 1) {
+    h = lstm_by_layer(x, b);
+  } else if (B == 1) {
     h = std::get<0>(lstm->forward(x));
   } else {
     auto packed = torch::nn::utils::rnn::pack_padded_sequence(x, b.lengths, /*batch_first=*/true,
@@ -103,7 +105,38 @@ torch::Tensor TaggerNetImpl::emissions(const Batch& b) {
   }
   const int64_t Tt = b.labels.size(1);
   h = h.narrow(1, 0, Tt);
-  return hidden2tag->forward(drop->forward(h));
+  return hidden2tag->forward(dropout(h));
+}
+
+torch::Tensor TaggerNetImpl::dropout(const torch::Tensor& x) {
+  if (!is_training() || cfg.dropout <= 0) return x;
+  if (!gen) return drop->forward(x);
+  const double keep = 1.0 - cfg.dropout;
+  return x * (torch::empty_like(x).bernoulli_(keep, *gen) / keep);
+}
+
+torch::Tensor TaggerNetImpl::lstm_by_layer(const torch::Tensor& x, const Batch& b) {
+  const std::vector<torch::Tensor>& w = lstm->all_weights();  // per layer: w_ih, w_hh, b_ih, b_hh, then _reverse
+  const int64_t B = x.size(0), T = x.size(1), L = cfg.layers;
+  if (int64_t(w.size()) != 8 * L) throw Error("NER LSTM: expected 8 weight tensors per bidirectional layer");
+  const torch::Tensor zeros = torch::zeros({2, B, cfg.hidden});
+  auto layer = [&](int64_t l) { return std::vector<torch::Tensor>(w.begin() + 8 * l, w.begin() + 8 * (l + 1)); };
+  if (B == 1) {
+    torch::Tensor h = x;
+    for (int64_t l = 0; l < L; ++l) {
+      h = std::get<0>(at::lstm(h, {zeros, zeros}, layer(l), true, 1, 0.0, is_training(), true, true));
+      if (l + 1 < L) h = dropout(h);
+    }
+    return h;
+  }
+  auto packed = torch::nn::utils::rnn::pack_padded_sequence(x, b.lengths, /*batch_first=*/true, /*enforce_sorted=*/false);
+  torch::Tensor data = packed.data();
+  for (int64_t l = 0; l < L; ++l) {
+    data = std::get<0>(at::lstm(data, packed.batch_sizes(), {zeros, zeros}, layer(l), true, 1, 0.0, is_training(), true));
+    if (l + 1 < L) data = dropout(data);
+  }
+  torch::nn::utils::rnn::PackedSequence out(data, packed.batch_sizes(), packed.sorted_indices(), packed.unsorted_indices());
+  return std::get<0>(torch::nn::utils::rnn::pad_packed_sequence(out, /*batch_first=*/true, 0.0, T));
 }
 
 torch::Tensor TaggerNetImpl::nll(const torch::Tensor& em, const Batch& b) {

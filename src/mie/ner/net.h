@@ -10,6 +10,7 @@
 // may run concurrently; training mutates the module and must be exclusive.
 #pragma once
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <vector>
@@ -32,6 +33,11 @@ Batch make_batch(const std::vector<const EncodedPost*>& posts);
 struct TaggerNetImpl : torch::nn::Module {
   TaggerNetImpl(const TaggerConfig& cfg, const Encoder& enc, const std::vector<float>& word_vectors);
   torch::Tensor emissions(const Batch& b);                 // [B, Tt, L]
+  // The BiLSTM one layer at a time, the dropout between layers drawn from `gen` (training with
+  // a generator); the same function as the module's own multi-layer forward.
+  torch::Tensor lstm_by_layer(const torch::Tensor& x, const Batch& b);
+  // Dropout at cfg.dropout: from `gen` when set, else torch's global generator (nn::Dropout).
+  torch::Tensor dropout(const torch::Tensor& x);
   torch::Tensor nll(const torch::Tensor& em, const Batch& b);  // [B]
   // Constrained transition parameters (trans + BIO mask, start + mask, end).
   torch::Tensor eff_trans() const { return trans + trans_mask; }
@@ -45,6 +51,9 @@ struct TaggerNetImpl : torch::nn::Module {
   torch::nn::Linear hidden2tag{nullptr};
   torch::nn::Dropout drop{nullptr};
   torch::Tensor trans, start, end, trans_mask, start_mask;
+  // Training replicas each draw their dropout masks from their own generator, so two replicas can
+  // train on two threads deterministically (tagger_train.cpp); unset, the global generator is used.
+  c10::optional<at::Generator> gen;
 };
 TORCH_MODULE(TaggerNet);
 

@@ -14,6 +14,7 @@
 #include "mie/io/conll.h"
 #include "mie/io/aux.h"
 #include "mie/ner/encoder.h"
+#include "mie/ner/net.h"
 #include "mie/ner/tagger.h"
 #include "mie/ner/tagger_train.h"
 #include "mie/text/embeddings.h"
@@ -133,6 +134,52 @@ TEST(Tagger, SameSeedSameModel) {
   ModelSection b = ner::train_tagger(tr, dv, glove_for(all), o);
   ASSERT_EQ(a.tensors.size(), b.tensors.size());
   for (size_t i = 0; i < a.tensors.size(); ++i) EXPECT_EQ(a.tensors[i].data, b.tensors[i].data) << a.tensors[i].name;
+}
+
+// Training is data parallel (two replicas, each half a batch): one thread or two give the same
+// model, bit for bit, with the layer-by-layer LSTM and its own dropout generators.
+TEST(Tagger, OneThreadOrTwoGiveTheSameModel) {
+  const auto& d = data();
+  auto tr = head(d.train, 120);
+  auto dv = head(d.dev, 60);
+  auto o = small_opts();
+  o.epochs = 2;
+  o.net.layers = 2;
+  o.word_dropout = 0.05;
+  o.shards = 2;
+  ModelSection one = ner::train_tagger(tr, dv, glove_for(d.all), o);
+  o.threads = 2;
+  ModelSection two = ner::train_tagger(tr, dv, glove_for(d.all), o);
+  ASSERT_EQ(one.tensors.size(), two.tensors.size());
+  for (size_t i = 0; i < one.tensors.size(); ++i) EXPECT_EQ(one.tensors[i].data, two.tensors[i].data) << one.tensors[i].name;
+}
+
+// The layer-by-layer BiLSTM the trainer uses (dropout between layers from a replica's generator)
+// computes what the module's own 2-layer forward computes.
+TEST(Tagger, LayerByLayerLstmIsTheModuleLstm) {
+  const auto& d = data();
+  auto tr = head(d.train, 40);
+  auto o = small_opts();
+  std::vector<float> vectors;
+  ner::Encoder enc = ner::Encoder::build(tr, glove_for(d.all), o.enc, false, vectors);
+  ner::TaggerConfig cfg = o.net;
+  cfg.layers = 2;
+  cfg.dropout = 0;  // deterministic in training mode
+  ner::TaggerNet net(cfg, enc, vectors);
+  net->train();
+  std::vector<ner::EncodedPost> enc_posts;
+  for (size_t i = 0; i < 9; ++i) enc_posts.push_back(enc.encode(tr[i], false));
+  for (size_t n : {size_t(1), size_t(9)}) {  // one post (unpacked) and a padded batch (packed)
+    std::vector<const ner::EncodedPost*> ptrs;
+    for (size_t i = 0; i < n; ++i) ptrs.push_back(&enc_posts[i]);
+    ner::Batch b = ner::make_batch(ptrs);
+    net->gen.reset();
+    torch::Tensor module = net->emissions(b);
+    net->gen = at::detail::createCPUGenerator(1);
+    torch::Tensor layered = net->emissions(b);
+    ASSERT_EQ(module.sizes(), layered.sizes());
+    EXPECT_LT((module - layered).abs().max().item<float>(), 1e-5) << n << " posts";
+  }
 }
 
 TEST(Tagger, WordDropoutAndTunedWordsAreSeededAndChangeOnlyWhatTheySay) {

@@ -1,5 +1,6 @@
 #include "mie/ner/tagger_train.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "mie/core/error.h"
 #include "mie/eval/mner.h"
@@ -63,10 +65,11 @@ std::string fmt_time(double s) {
 ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post>& dev, const text::Embeddings& glove,
                           const TrainOptions& opt, TrainReport* report) {
   if (train.empty()) throw Error("no training posts");
+  if (opt.shards != 1 && opt.shards != 2) throw Error("NER training: shards must be 1 or 2");
   if (dev.empty()) throw Error("no development posts (early stopping needs them)");
   if (glove.empty()) throw Error("no word embeddings loaded");
   const auto t0 = Clock::now();
-  at::set_num_threads(std::max(1, opt.threads));
+  at::set_num_threads(std::max(1, opt.shards == 2 ? opt.threads / 2 : opt.threads));  // per shard
   torch::manual_seed(opt.seed);
   std::mt19937_64 rng(opt.seed);
   const bool ctx = opt.net.use_context;
@@ -95,6 +98,25 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   for (auto& p : net->parameters())
     if (p.requires_grad()) params.push_back(p);
   torch::optim::Adam adam(params, torch::optim::AdamOptions(opt.lr));
+  // Data parallel (shards = 2): a replica takes the second half of every batch, on a second thread
+  // when there is one. Each replica draws its dropout from its own generator and the gradients are
+  // summed in a fixed order, so training gives the same model on one thread or two. (Built only
+  // then: its initialisation draws from the global generator that shards = 1 keeps as it was.)
+  const bool sharded = opt.shards == 2, parallel = sharded && opt.threads >= 2;
+  TaggerNet twin{nullptr};
+  std::vector<torch::Tensor> twin_params;
+  if (sharded) {
+    twin = TaggerNet(opt.net, enc, vectors);
+    torch::NoGradGuard ng;
+    auto src = net->parameters(), dst = twin->parameters();
+    for (size_t i = 0; i < src.size(); ++i) {
+      dst[i].copy_(src[i]);
+      dst[i].set_requires_grad(src[i].requires_grad());
+      if (dst[i].requires_grad()) twin_params.push_back(dst[i]);
+    }
+    net->gen = at::detail::createCPUGenerator(opt.seed * 2 + 1);
+    twin->gen = at::detail::createCPUGenerator(opt.seed * 2 + 2);
+  }
 
   if (opt.verbose)
     std::fprintf(stderr, "ner: %zu train posts (%ld tokens), %zu dev, %zu words kept, %zu labels, context %s\n",
@@ -125,18 +147,55 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
         ptrs.push_back(use_ctx ? &tr_ctx[i] : &tr_plain[i]);
         tokens += tr_plain[i].n_tweet;
       }
-      Batch b = make_batch(ptrs);
-      if (opt.word_dropout > 0) {  // <unk> for some known words
-        auto* w = b.words.data_ptr<int64_t>();
-        for (int64_t k = 0; k < b.words.numel(); ++k)
-          if (w[k] >= Encoder::kFirstWord && unif(rng) < opt.word_dropout) w[k] = Encoder::kUnkWord;
+      const size_t half = sharded ? (ptrs.size() + 1) / 2 : ptrs.size();
+      std::vector<Batch> shards;
+      for (auto [from, to] : {std::pair{size_t(0), half}, std::pair{half, ptrs.size()}}) {
+        if (from == to) continue;
+        shards.push_back(make_batch({ptrs.begin() + long(from), ptrs.begin() + long(to)}));
+        if (opt.word_dropout > 0) {  // <unk> for some known words
+          auto* w = shards.back().words.data_ptr<int64_t>();
+          for (int64_t k = 0; k < shards.back().words.numel(); ++k)
+            if (w[k] >= Encoder::kFirstWord && unif(rng) < opt.word_dropout) w[k] = Encoder::kUnkWord;
+        }
       }
-      auto loss = net->nll(net->emissions(b), b).sum();
+      const double n = static_cast<double>(ptrs.size());
+      double shard_loss[2] = {0, 0};
+      auto run = [&](int k) {
+        TaggerNet& m = k == 0 ? net : twin;
+        auto loss = m->nll(m->emissions(shards[k]), shards[k]).sum();
+        (loss / n).backward();
+        shard_loss[k] = loss.item<double>();
+      };
       adam.zero_grad();
-      (loss / static_cast<double>(ptrs.size())).backward();
+      for (auto& p : twin_params) p.mutable_grad() = torch::Tensor();
+      if (parallel && shards.size() == 2) {
+        std::exception_ptr err;
+        std::thread t([&] {
+          try {
+            run(1);
+          } catch (...) {
+            err = std::current_exception();
+          }
+        });
+        run(0);
+        t.join();
+        if (err) std::rethrow_exception(err);
+      } else {
+        for (int k = 0; k < int(shards.size()); ++k) run(k);
+      }
+      for (size_t i = 0; i < twin_params.size(); ++i) {
+        const torch::Tensor& g = twin_params[i].grad();
+        if (!g.defined()) continue;
+        if (params[i].grad().defined()) params[i].mutable_grad() += g;
+        else params[i].mutable_grad() = g.clone();
+      }
       torch::nn::utils::clip_grad_norm_(params, opt.clip);
       adam.step();
-      loss_sum += loss.item<double>();
+      {
+        torch::NoGradGuard ng;
+        for (size_t i = 0; i < twin_params.size(); ++i) twin_params[i].copy_(params[i]);
+      }
+      loss_sum += shard_loss[0] + shard_loss[1];
     }
     const double train_s = secs_since(te);
     eval::Prf f = score_dev(net, enc, dev, dev_enc, 64);
@@ -187,7 +246,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
                  {{"seed", opt.seed}, {"epochs", opt.epochs}, {"patience", opt.patience}, {"batch_size", opt.batch_size},
                   {"lr", opt.lr}, {"lr_decay", opt.lr_decay}, {"clip", opt.clip}, {"context_drop", opt.context_drop},
                   {"word_dropout", opt.word_dropout}, {"tune_words", opt.tune_words},
-                  {"threads", opt.threads}, {"dict_folds", opt.enc.use_train_dict ? opt.dict_folds : 0}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
+                  {"threads", opt.threads}, {"shards", opt.shards}, {"dict_folds", opt.enc.use_train_dict ? opt.dict_folds : 0}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
                   {"dev_f1", rep.best_f1}, {"dev_p", rep.best_p}, {"dev_r", rep.best_r}, {"seconds", rep.seconds},
                   {"train_posts", tr_plain.size()}, {"dev_posts", dev.size()}}}};
   save_net(net, sec);

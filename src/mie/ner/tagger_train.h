@@ -6,8 +6,12 @@
 //   mie::ModelSection sec = mie::ner::train_tagger(train_posts, dev_posts, glove, opt);
 //   mf.set_section(sec);  mf.save("models/gmner.mie");
 //
-// Deterministic for a seed and thread count (torch::manual_seed, seeded shuffles,
-// at::set_num_threads(opt.threads)). Prints an epoch table (loss, dev P/R/F1, tokens/s, ETA)
+// Deterministic for a seed (torch::manual_seed, seeded shuffles). With shards = 2 (data parallel)
+// a replica of the network takes the second half of every batch, on a second thread when
+// threads >= 2, each replica drawing its dropout from its own generator and the gradients summed
+// in a fixed order: the same model on one thread or two. shards = 1 is the single-network path
+// (torch's global generator) that the models recorded before 2026-12-05 were trained with.
+// Prints an epoch table (loss, dev P/R/F1, tokens/s, ETA)
 // on stderr when opt.verbose. Posts carry gold entities; with net.use_context their
 // caption/knowledge fields are encoded after the tweet (dropped for a share of the training
 // posts, so the model also works without context).
@@ -43,7 +47,8 @@ struct TrainOptions {
   double word_dropout = 0;     // share of training words replaced by <unk> in each batch
   bool tune_words = false;     // train the GloVe rows too (frozen by default)
   uint64_t seed = 1;
-  int threads = 1;             // torch threads; a second one is slower for these small models (docs/RESULTS.md)
+  int shards = 1;              // 1 or 2 (see above)
+  int threads = 1;             // with shards = 2: 2 runs the shards in parallel (both cores)
   double max_minutes = 0;      // stop after this wall time (0 = no limit)
   bool verbose = true;
 };

@@ -4,7 +4,7 @@
 //   std::vector<mie::vision::Candidate> lines = td.detect(bgr);   // source "text", text ""
 //
 // Follows ../shared/models/README.md: RGB, (x/255 - mean)/std, scaled so the long side is
-// input_size (upscaling at most 2x) and zero-padded to multiples of 32 (libtorch takes any size;
+// input_size (upscaling at most 2x), each side then rounded to a multiple of 32 as PaddleOCR does (libtorch takes any size;
 // OpenCV 4.6 needed one fixed square, and ran this network 2x slower). The probability map is
 // thresholded at 0.3, contours whose mean probability is >= 0.6 are kept and unclipped (DB,
 // ratio 1.5), and returned as axis-aligned boxes in the original image's pixels, in reading order
@@ -37,7 +37,7 @@ class TextDetector {
  public:
   explicit TextDetector(const std::string& onnx_path, TextOptions opt = {});
   std::vector<Candidate> detect(const cv::Mat& bgr);
-  // The last probability map (the padded input's size, CV_32F), for debugging.
+  // The last probability map (the network input's size, CV_32F), for debugging.
   cv::Mat last_map() const;
 
  private:

@@ -254,8 +254,8 @@ DarknetNet::DarknetNet(const std::string& cfg_path, const std::string& weights_p
       l.kind = Kind::Yolo;
       l.classes = int(p.i("classes", 20));
       std::vector<double> anchors = p.list("anchors"), mask = p.list("mask");
-      const double sxy = p.list("scale_x_y").empty() ? 1.0 : p.list("scale_x_y")[0];
-      if (sxy != 1.0) p.fail("scale_x_y other than 1 is not supported");
+      const std::vector<double> sxy = p.list("scale_x_y");
+      if (!sxy.empty() && sxy[0] != 1.0) p.fail("scale_x_y other than 1 is not supported");
       if (anchors.size() % 2) p.fail("anchors must come in (w, h) pairs");
       for (double k : mask) {
         if (k < 0 || 2 * size_t(k) + 1 >= anchors.size()) p.fail("mask index " + std::to_string(int(k)) + " has no anchor");

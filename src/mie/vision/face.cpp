@@ -11,6 +11,17 @@
 namespace mie::vision {
 namespace {
 const int kStrides[3] = {8, 16, 32};
+
+// cls_8, obj_8, bbox_8, cls_16, ...: the outputs read, built once.
+const std::vector<std::string>& output_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (int s : kStrides)
+      for (const char* k : {"cls_", "obj_", "bbox_"}) n.push_back(k + std::to_string(s));
+    return n;
+  }();
+  return names;
+}
 }  // namespace
 
 FaceDetector::FaceDetector(const std::string& onnx_path, FaceOptions opt)
@@ -32,10 +43,7 @@ std::vector<Candidate> FaceDetector::detect(const cv::Mat& bgr) const {
   const int pw = (img.cols + 31) / 32 * 32, ph = (img.rows + 31) / 32 * 32;
   cv::Mat padded(ph, pw, CV_32FC3, cv::Scalar(0, 0, 0));
   img.convertTo(padded(cv::Rect(0, 0, img.cols, img.rows)), CV_32FC3);
-  std::vector<std::string> names;
-  for (int s : kStrides)
-    for (const char* k : {"cls_", "obj_", "bbox_"}) names.push_back(k + std::to_string(s));
-  std::vector<torch::Tensor> outs = net_.forward(nchw_view(padded), names);
+  std::vector<torch::Tensor> outs = net_.forward(nchw_view(padded), output_names());
   for (auto& o : outs) o = o.contiguous();
 
   std::vector<cv::Rect2d> rects;

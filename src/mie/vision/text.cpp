@@ -50,8 +50,7 @@ std::vector<Candidate> TextDetector::detect(const cv::Mat& bgr) {
     std::lock_guard<std::mutex> lk(mu_);
     map_ = map;
   }
-  const cv::Mat& valid = map;
-  cv::Mat bin = valid > opt_.bin_threshold;
+  cv::Mat bin = map > opt_.bin_threshold;
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(bin, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
   std::vector<Candidate> res;
@@ -65,7 +64,7 @@ std::vector<Candidate> TextDetector::detect(const cv::Mat& bgr) {
     std::vector<std::vector<cv::Point>> shifted{cnt};
     for (auto& p : shifted[0]) p -= br.tl();
     cv::fillPoly(mask, shifted, cv::Scalar(255));
-    float score = float(cv::mean(valid(br), mask)[0]);
+    float score = float(cv::mean(map(br), mask)[0]);
     if (score < opt_.box_threshold) continue;
     // DB unclip: offset the box outwards by area * ratio / perimeter.
     const float rw = rr.size.width, rh = rr.size.height;

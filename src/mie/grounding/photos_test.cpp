@@ -13,6 +13,7 @@
 #include "mie/grounding/grounder.h"
 #include "mie/grounding/test_util.h"
 #include "mie/io/voc.h"
+#include "mie/vision/test_photos.h"
 
 namespace mg = mie::grounding;
 using mie::grounding::test::ent;
@@ -95,7 +96,7 @@ TEST(Photos, VinvlSample) {
 }
 
 TEST(Photos, MessiHandBox) {
-  const std::string img = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
+  const std::string& img = mie::vision::test::kMessi;
   NEED(img);
   // Hand-annotated (viewed the 548x342 image): Messi from his raised left hand (x~68) to his
   // right boot (x~457), top of the hair (y~60) to the boot sole (y~336).
@@ -109,7 +110,7 @@ TEST(Photos, MessiHandBox) {
 }
 
 TEST(Photos, BatchAnalysesOnlyPostsWithEntities) {
-  const std::string img = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
+  const std::string& img = mie::vision::test::kMessi;
   NEED(img);
   std::vector<Post> posts{post(img, {"no", "names", "here"}, {}), post(img, {"Messi", "scores"}, {ent(0, 1, "PER")})};
   mg::ImageAnalyser an(mg::GroundRuntime{});
@@ -128,7 +129,7 @@ TEST(Photos, BatchAnalysesOnlyPostsWithEntities) {
 }
 
 TEST(Photos, AstronautHandBox) {
-  const std::string img = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
+  const std::string& img = mie::vision::test::kAstronaut;
   NEED(img);
   // Hand-annotated (512x512): Eileen Collins from her left arm (x~18) to her right arm (x~365),
   // top of the hair (y~14) to the bottom edge (cut off by the frame).
@@ -141,7 +142,7 @@ TEST(Photos, AstronautHandBox) {
 }
 
 TEST(Photos, FaceOnlyIsExpandedToUpperBody) {
-  const std::string img = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
+  const std::string& img = mie::vision::test::kAstronaut;
   NEED(img);
   const Box hand{18, 14, 365, 512};
   Post p = post(img, {"Eileen", "Collins"}, {ent(0, 2, "PER")});

@@ -15,13 +15,16 @@
 #include "mie/vision/image.h"
 #include "mie/vision/proposer.h"
 #include "mie/core/test_tmp.h"
+#include "mie/vision/test_photos.h"
 
 namespace mie::vision {
 namespace {
 
 namespace fs = std::filesystem;
 
-bool have_models() { return mie::file_exists(mie::assets_dir() + "/" + kYunetFile); }
+using test::have_models;
+using test::kAstronaut;
+using test::kMessi;
 
 #define REQUIRE_MODELS() \
   if (have_models()) {                                                            \
@@ -52,8 +55,6 @@ float inside(const mie::Box& a, const mie::Box& b) {
   return a.area() > 0 ? i.area() / a.area() : 0.f;
 }
 
-const std::string kMessi = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";            // Debian opencv-doc
-const std::string kAstronaut = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";   // Debian python3-skimage
 
 TEST(Detect, MessiPersonFaceAndBall) {
   REQUIRE_MODELS();

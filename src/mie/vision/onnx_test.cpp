@@ -19,6 +19,7 @@
 #include "mie/vision/onnx.h"
 #include "mie/vision/onnx_net.h"
 #include "mie/vision/proposer.h"
+#include "mie/vision/test_photos.h"
 
 namespace mie::vision {
 namespace {
@@ -163,8 +164,8 @@ TEST(Onnx, MalformedFilesThrowNamingTheFile) {
   EXPECT_THROW(OnnxNet(tmp.file("missing.onnx")), mie::Error);
 }
 
-bool have_models() { return mie::file_exists(mie::assets_dir() + "/" + kYunetFile); }
-const char* kMessi = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
+using test::have_models;
+using test::kMessi;
 
 // The real detectors: libtorch's result equals OpenCV's on the same blob.
 void compare_with_opencv(const std::string& file, const cv::Mat& hwc, const std::vector<std::string>& outputs) {

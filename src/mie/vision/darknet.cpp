@@ -11,6 +11,8 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "mie/vision/onnx_net.h"
+
 #include "mie/core/error.h"
 #include "mie/core/files.h"
 
@@ -305,7 +307,7 @@ torch::Tensor DarknetNet::forward(const torch::Tensor& input) const {
       const Layer& l = m.layers[i];
       switch (l.kind) {
         case Kind::Conv:
-          x = at::conv2d(x, l.w, l.b, l.stride, l.pad, 1, l.groups);
+          x = conv2d(x, l.w, l.b, l.stride, l.pad, 1, l.groups);
           if (l.leaky) x = at::leaky_relu_(x, 0.1);
           if (l.relu) x = at::relu_(x);
           break;

@@ -129,6 +129,41 @@ TEST(Onnx, HandWrittenModelMatchesTorchAndFolds) {
   EXPECT_THROW(net.forward(x, {"c"}), mie::Error);  // not a graph output
 }
 
+// A 2x2 stride-2 ConvTranspose followed by a BatchNormalization (PP-OCRv3's DB head): rewritten as a
+// 1x1 Conv to r*r*Cout channels + depth-to-space, with the BN folded in. Checked against libtorch's
+// transposed convolution on channels-last and plain NCHW inputs, on a map large enough for oneDNN.
+TEST(Onnx, TransposedConvRewriteMatchesTorch) {
+  torch::manual_seed(5);
+  const torch::Tensor w = torch::randn({3, 4, 2, 2}), b = torch::randn({4});
+  const std::vector<torch::Tensor> bn = {torch::rand({4}) + 0.5, torch::randn({4}), torch::randn({4}),
+                                         torch::rand({4}) + 0.5};
+  auto vec = [](const torch::Tensor& t) { return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel()); };
+  std::string g;
+  g += bytes_field(1, node("ConvTranspose", {"x", "W", "B"}, {"t"},
+                           {ints_attr("kernel_shape", {2, 2}), ints_attr("strides", {2, 2})}));
+  g += bytes_field(1, node("BatchNormalization", {"t", "s", "o", "m", "v"}, {"y"}));
+  g += bytes_field(5, tensor("W", {3, 4, 2, 2}, vec(w)));
+  g += bytes_field(5, tensor("B", {4}, vec(b)));
+  const char* names[4] = {"s", "o", "m", "v"};
+  for (int i = 0; i < 4; ++i) g += bytes_field(5, tensor(names[i], {4}, vec(bn[i])));
+  g += bytes_field(11, bytes_field(1, "x"));
+  g += bytes_field(12, bytes_field(1, "y"));
+  const std::string path = mie::test_temp_path("convt.onnx").string();
+  std::ofstream(path, std::ios::binary) << int_field(1, 7) + bytes_field(7, g) + bytes_field(8, int_field(2, 11));
+  OnnxNet net(path);
+  EXPECT_EQ(net.num_steps(), 1u);  // one Conv (+ depth-to-space), the BN folded
+  const torch::Tensor x = torch::randn({1, 3, 9, 11});
+  const torch::Tensor t = torch::conv_transpose2d(x, w, b, 2);
+  const torch::Tensor want = (t - bn[2].view({1, -1, 1, 1})) / torch::sqrt(bn[3].view({1, -1, 1, 1}) + 1e-5) *
+                                 bn[0].view({1, -1, 1, 1}) + bn[1].view({1, -1, 1, 1});
+  for (bool channels_last : {true, false}) {
+    const torch::Tensor in = channels_last ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+    const torch::Tensor got = net.forward(in)[0];
+    ASSERT_EQ(got.sizes(), want.sizes());
+    EXPECT_LT((got - want).abs().max().item<float>(), 1e-4) << "channels_last " << channels_last;
+  }
+}
+
 TEST(Onnx, MalformedFilesThrowNamingTheFile) {
   torch::Tensor w, b;
   std::vector<torch::Tensor> bn;

@@ -131,6 +131,14 @@ if named gmner-shards2; then train gmner-shards2 "$DATA/gmner/train.txt" "$DATA/
 if named gmner-shards2-b32; then
   train gmner-shards2-b32 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --shards 2 --threads 2 --batch 32
 fi
+# Multi-task: FMNERG's fine types of the same training posts as auxiliary labels (a second CRF head,
+# training only; FMNERG train holds GMNER train's posts, so nothing outside GMNER train is read).
+if named gmner-aux05; then
+  train gmner-aux05 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --aux-fine "$DATA/fmnerg/train.txt" --aux-weight 0.5
+fi
+if named gmner-aux10; then
+  train gmner-aux10 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}" --aux-fine "$DATA/fmnerg/train.txt" --aux-weight 1
+fi
 if named gmner-dict-seed2; then SEED=2 train gmner-dict-seed2 "$DATA/gmner/train.txt" "$DATA/gmner/dev.txt" "${NER_2L[@]}"; fi
 # Context and gazetteer ablations of the default.
 if named gmner-dict-blip2; then

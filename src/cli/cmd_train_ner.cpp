@@ -25,6 +25,7 @@ struct Opts {
   std::vector<std::string> types = {"PER", "LOC", "ORG", "OTHER", "MISC"};
   bool fine = false;
   std::string tree;  // FMNERG type tree (with --fine); "" = <data>/fmnerg/coarse_fine_tree.json
+  std::string aux_fine;  // FMNERG file of the training posts: fine types as auxiliary labels
 };
 
 // FMNERG files (token, coarse tag, fine tag) as posts whose entity types are the fine types.
@@ -66,6 +67,13 @@ int run(const Opts& o) {
   for (const auto& [path, posts] : {std::pair{&o.train, &train}, std::pair{&o.dev, &dev}})
     if (posts->empty()) throw Error(*path + ": no posts (expected IMGID:<id> lines, then token<TAB>tag lines)");
   ner::TrainOptions t = o.t;
+  std::vector<Post> aux;
+  if (!o.aux_fine.empty()) {
+    if (tree.coarse.empty())
+      tree = io::load_type_tree(o.tree.empty() ? data_dir() + "/fmnerg/coarse_fine_tree.json" : o.tree);
+    aux = read_fine_tagged(o.aux_fine, tree);
+    t.aux = &aux;
+  }
   t.net.use_chars = !o.no_chars;
   t.net.use_shapes = !o.no_shapes;
   t.net.use_feats = !o.no_feats;
@@ -98,6 +106,7 @@ int run(const Opts& o) {
                         {"dev", {{"file", o.dev}, {"hash", file_hash(o.dev)}, {"posts", dev.size()}}},
                         {"context", ctx_info},
                         {"glove", {{"file", o.glove}, {"words", glove.size()}}}};
+  if (!o.aux_fine.empty()) sec.header["data"]["aux_fine"] = {{"file", o.aux_fine}, {"hash", file_hash(o.aux_fine)}};
   sec.header["history"] = rep.history;
   // The NER stage reads this: labels are fine types, reported as fine_type under their coarse type.
   if (o.fine) sec.header["fine_tree"] = tree_json(tree);
@@ -151,6 +160,10 @@ TrainRegistrar reg("ner", "Train the entity tagger (BiLSTM-CRF over GloVe, chara
                "Train on the fine types of FMNERG files (token, coarse tag, fine tag): the model outputs "
                "fine_type and the FMNERG coarse type");
   app.add_option("--tree", o->tree, "FMNERG type tree for --fine (default <data>/fmnerg/coarse_fine_tree.json)");
+  app.add_option("--aux-fine", o->aux_fine,
+                 "FMNERG file of the --train posts (same posts, in order): their fine types train a second CRF "
+                 "head on the shared encoder (multi-task; training only, the model file is unchanged)");
+  app.add_option("--aux-weight", o->t.aux_weight, "Loss weight of the --aux-fine head")->capture_default_str();
   app.add_flag("--no-chars", o->no_chars, "Ablation: no character CNN");
   app.add_flag("--no-shapes", o->no_shapes, "Ablation: no word-shape embedding");
   app.add_flag("--no-feats", o->no_feats, "Ablation: no tweet/casing/gazetteer features");

@@ -36,7 +36,7 @@ struct Entity {
   int end = 0;                 // half-open
   std::string type;            // coarse type: PER, LOC, ORG, OTHER (GMNER) or FMNERG's 8 coarse types
   std::string fine_type;       // FMNERG fine type, "" when unknown
-  float score = 1.f;
+  float score = 1.f;            // confidence: the NER stage's CRF marginal probability of span + type
   bool groundable = false;     // the entity is visible in the image
   std::vector<Box> boxes;      // gold boxes, or the predicted box (usually one)
   int region = -1;             // candidate-mode prediction: index into the post's candidates, -1 = none

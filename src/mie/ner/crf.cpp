@@ -215,4 +215,58 @@ std::vector<float> span_type_logprobs(const float* em, int T, int L, const float
   return out;
 }
 
+namespace {
+double log_sum_exp(const double* v, int n) {
+  double mx = -std::numeric_limits<double>::infinity();
+  for (int k = 0; k < n; ++k) mx = std::max(mx, v[k]);
+  if (mx == -std::numeric_limits<double>::infinity()) return mx;
+  double z = 0;
+  for (int k = 0; k < n; ++k) z += std::exp(v[k] - mx);
+  return mx + std::log(z);
+}
+}  // namespace
+
+CrfLattice crf_lattice(const float* em, int T, int L, const float* trans, const float* start, const float* end) {
+  CrfLattice lat;
+  lat.T = T;
+  lat.L = L;
+  if (T <= 0 || L <= 0) return lat;
+  lat.alpha.assign(static_cast<size_t>(T) * L, 0.0);
+  lat.beta.assign(static_cast<size_t>(T) * L, 0.0);
+  std::vector<double> tmp(static_cast<size_t>(L));
+  for (int j = 0; j < L; ++j) lat.alpha[j] = double(start[j]) + em[j];
+  for (int t = 1; t < T; ++t)
+    for (int j = 0; j < L; ++j) {
+      for (int i = 0; i < L; ++i) tmp[i] = lat.alpha[(t - 1) * L + i] + trans[i * L + j];
+      lat.alpha[t * L + j] = log_sum_exp(tmp.data(), L) + em[t * L + j];
+    }
+  for (int i = 0; i < L; ++i) lat.beta[(T - 1) * L + i] = end[i];
+  for (int t = T - 2; t >= 0; --t)
+    for (int i = 0; i < L; ++i) {
+      for (int j = 0; j < L; ++j) tmp[j] = double(trans[i * L + j]) + em[(t + 1) * L + j] + lat.beta[(t + 1) * L + j];
+      lat.beta[t * L + i] = log_sum_exp(tmp.data(), L);
+    }
+  for (int j = 0; j < L; ++j) tmp[j] = lat.alpha[(T - 1) * L + j] + end[j];
+  lat.log_z = log_sum_exp(tmp.data(), L);
+  return lat;
+}
+
+double span_marginal_logprob(const CrfLattice& lat, const float* em, const float* trans, const float* end, int s,
+                             int e, int b_id, int i_id) {
+  const int T = lat.T, L = lat.L;
+  const double ninf = -std::numeric_limits<double>::infinity();
+  if (s < 0 || e > T || s >= e || b_id < 0 || b_id >= L || (e - s > 1 && (i_id < 0 || i_id >= L))) return ninf;
+  double sc = lat.alpha[s * L + b_id];
+  int prev = b_id;
+  for (int t = s + 1; t < e; ++t) {
+    sc += double(trans[prev * L + i_id]) + em[t * L + i_id];
+    prev = i_id;
+  }
+  if (e == T) return sc + end[prev] - lat.log_z;
+  std::vector<double> next;  // the label after the span: anything but a continuation (I of the type)
+  for (int j = 0; j < L; ++j)
+    if (j != i_id) next.push_back(double(trans[prev * L + j]) + em[e * L + j] + lat.beta[e * L + j]);
+  return sc + log_sum_exp(next.data(), static_cast<int>(next.size())) - lat.log_z;
+}
+
 }  // namespace mie::ner

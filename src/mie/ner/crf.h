@@ -43,6 +43,11 @@ torch::Tensor crf_log_partition_logspace(const torch::Tensor& em, const torch::T
                                          const torch::Tensor& end);
 torch::Tensor crf_path_score(const torch::Tensor& em, const torch::Tensor& tags, const torch::Tensor& lengths,
                              const torch::Tensor& trans, const torch::Tensor& start, const torch::Tensor& end);
+// Negative log-likelihood of the tag paths [B]: log Z - path score (the training loss).
+inline torch::Tensor crf_nll(const torch::Tensor& em, const torch::Tensor& tags, const torch::Tensor& lengths,
+                             const torch::Tensor& trans, const torch::Tensor& start, const torch::Tensor& end) {
+  return crf_log_partition(em, lengths, trans, start, end) - crf_path_score(em, tags, lengths, trans, start, end);
+}
 
 // Best path for one sequence; em is row-major [T, L], trans [L, L] (from, to).
 std::vector<int> viterbi(const float* em, int T, int L, const float* trans, const float* start, const float* end);
@@ -54,5 +59,21 @@ std::vector<int> viterbi(const float* em, int T, int L, const float* trans, cons
 std::vector<float> span_type_logprobs(const float* em, int T, int L, const float* trans, const float* start,
                                       const float* end, const std::vector<int>& path, int s, int e,
                                       const std::vector<std::pair<int, int>>& type_bi);
+
+// Forward and backward log-scores of one sequence (same array layouts as viterbi()): alpha[t*L+j]
+// scores every path prefix ending in label j at t (start and emissions included), beta[t*L+j]
+// every suffix after label j at t (end included); log_z is the log partition.
+struct CrfLattice {
+  int T = 0, L = 0;
+  std::vector<double> alpha, beta;
+  double log_z = 0;
+};
+CrfLattice crf_lattice(const float* em, int T, int L, const float* trans, const float* start, const float* end);
+
+// Marginal log-probability that [s, e) is exactly one entity with labels B I ... I (b_id, i_id):
+// y_s = b_id, y_t = i_id for s < t < e, and y_e != i_id (or e == T). The CRF's confidence in an
+// entity (span and type together), summed over every path that contains it.
+double span_marginal_logprob(const CrfLattice& lat, const float* em, const float* trans, const float* end, int s,
+                             int e, int b_id, int i_id);
 
 }  // namespace mie::ner

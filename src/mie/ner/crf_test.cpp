@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace {
 using namespace mie::ner;
@@ -202,4 +203,47 @@ TEST(Crf, SpanTypeLogProbsMatchRelabelledPathScores) {
   auto none = span_type_logprobs(ef.data_ptr<float>(), T, L, trf.data_ptr<float>(), stf.data_ptr<float>(),
                                  enf.data_ptr<float>(), path, 4, 4, types);
   for (float v : none) EXPECT_TRUE(std::isinf(v));
+}
+
+namespace {
+// Float copies of double tensors (the lattice works on float arrays, as the tagger's Viterbi does).
+std::vector<float> floats(const torch::Tensor& t) {
+  auto c = t.to(torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+}  // namespace
+
+TEST(Crf, SpanMarginalsMatchBruteForce) {
+  const std::vector<std::string> labels = {"O", "B-X", "I-X", "B-Y", "I-Y"};
+  const int L = 5, T = 4;
+  torch::manual_seed(9);
+  for (bool constrained : {false, true}) {
+    SCOPED_TRACE(constrained ? "BIO constraints" : "free transitions");
+    auto em = torch::randn({T, L}, torch::kDouble), tr = torch::randn({L, L}, torch::kDouble),
+         st = torch::randn({L}, torch::kDouble), en = torch::randn({L}, torch::kDouble);
+    if (constrained) {
+      auto [tm, sm] = bio_constraints(labels);
+      tr = tr + tm.to(torch::kDouble);
+      st = st + sm.to(torch::kDouble);
+    }
+    const auto emf = floats(em), trf = floats(tr), stf = floats(st), enf = floats(en);
+    const CrfLattice lat = crf_lattice(emf.data(), T, L, trf.data(), stf.data(), enf.data());
+    double z = 0;
+    for_each_path(T, L, [&](const std::vector<int>& y) { z += std::exp(path_score(em, y, tr, st, en)); });
+    EXPECT_NEAR(lat.log_z, std::log(z), 1e-4);
+    for (auto [b, i] : {std::pair{1, 2}, std::pair{3, 4}})
+      for (int s = 0; s < T; ++s)
+        for (int e = s + 1; e <= T; ++e) {
+          double want = 0;
+          for_each_path(T, L, [&](const std::vector<int>& y) {
+            bool in = y[s] == b && (e == T || y[e] != i);
+            for (int t = s + 1; t < e; ++t) in = in && y[t] == i;
+            if (in) want += std::exp(path_score(em, y, tr, st, en));
+          });
+          const double got = std::exp(span_marginal_logprob(lat, emf.data(), trf.data(), enf.data(), s, e, b, i));
+          EXPECT_NEAR(got, want / z, 1e-5) << "span [" << s << ", " << e << ") label " << b;
+        }
+    EXPECT_EQ(span_marginal_logprob(lat, emf.data(), trf.data(), enf.data(), 2, 2, 1, 2),
+              -std::numeric_limits<double>::infinity());  // empty span
+  }
 }

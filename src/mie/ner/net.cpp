@@ -81,7 +81,9 @@ TaggerNetImpl::TaggerNetImpl(const TaggerConfig& c, const Encoder& enc, const st
   start_mask = register_buffer("start_mask", sm);
 }
 
-torch::Tensor TaggerNetImpl::emissions(const Batch& b) {
+torch::Tensor TaggerNetImpl::emissions(const Batch& b) { return hidden2tag->forward(features(b)); }
+
+torch::Tensor TaggerNetImpl::features(const Batch& b) {
   std::vector<torch::Tensor> parts{word_emb->forward(b.words)};
   const int64_t B = b.words.size(0), T = b.words.size(1);
   if (cfg.use_chars) {
@@ -105,7 +107,7 @@ torch::Tensor TaggerNetImpl::emissions(const Batch& b) {
   }
   const int64_t Tt = b.labels.size(1);
   h = h.narrow(1, 0, Tt);
-  return hidden2tag->forward(dropout(h));
+  return dropout(h);
 }
 
 torch::Tensor TaggerNetImpl::dropout(const torch::Tensor& x) {
@@ -141,7 +143,7 @@ torch::Tensor TaggerNetImpl::lstm_by_layer(const torch::Tensor& x, const Batch& 
 
 torch::Tensor TaggerNetImpl::nll(const torch::Tensor& em, const Batch& b) {
   auto tr = eff_trans(), st = eff_start();
-  return crf_log_partition(em, b.tweet_lengths, tr, st, end) - crf_path_score(em, b.labels, b.tweet_lengths, tr, st, end);
+  return crf_nll(em, b.labels, b.tweet_lengths, tr, st, end);
 }
 
 void save_net(TaggerNet& net, ModelSection& section, const std::string& prefix) {

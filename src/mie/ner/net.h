@@ -32,7 +32,10 @@ Batch make_batch(const std::vector<const EncodedPost*>& posts);
 
 struct TaggerNetImpl : torch::nn::Module {
   TaggerNetImpl(const TaggerConfig& cfg, const Encoder& enc, const std::vector<float>& word_vectors);
-  torch::Tensor emissions(const Batch& b);                 // [B, Tt, L]
+  torch::Tensor emissions(const Batch& b);                 // [B, Tt, L]: hidden2tag(features(b))
+  // The BiLSTM's states over the tweet positions, after dropout: [B, Tt, 2 * hidden]. Training
+  // heads besides hidden2tag (tagger_train.cpp's auxiliary labels) read them.
+  torch::Tensor features(const Batch& b);
   // The BiLSTM one layer at a time, the dropout between layers drawn from `gen` (training with
   // a generator); the same function as the module's own multi-layer forward.
   torch::Tensor lstm_by_layer(const torch::Tensor& x, const Batch& b);

@@ -1,6 +1,7 @@
 #include "mie/ner/tagger.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "mie/core/error.h"
 #include "mie/io/conll.h"
@@ -246,7 +247,15 @@ std::vector<Decoded> decode(Tagger::Impl& im, const std::vector<const EncodedPos
     std::vector<std::string> tags;
     for (int l : d.path) tags.push_back(im.enc.labels()[static_cast<size_t>(l)]);
     d.entities = io::decode_bio(tags);
+    CrfLattice lat;
+    if (!d.entities.empty()) lat = crf_lattice(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data());
     for (auto& ent : d.entities) {
+      // score: the CRF's marginal probability of this span with this type (over all paths).
+      for (size_t k = 0; k < im.types.size(); ++k)
+        if (im.types[k] == ent.type)
+          ent.score = static_cast<float>(std::exp(span_marginal_logprob(lat, ei, im.trans.data(), im.end.data(),
+                                                                        ent.start, ent.end, im.type_bi[k].first,
+                                                                        im.type_bi[k].second)));
       auto lp = span_type_logprobs(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data(), d.path,
                                    ent.start, ent.end, im.type_bi);
       ent.type_logprobs.reserve(lp.size());

@@ -13,6 +13,7 @@
 #include "mie/eval/mner.h"
 #include "mie/io/conll.h"
 #include "mie/io/aux.h"
+#include "mie/io/fmnerg.h"
 #include "mie/ner/encoder.h"
 #include "mie/ner/net.h"
 #include "mie/ner/tagger.h"
@@ -119,8 +120,25 @@ TEST(Tagger, TrainsOnRealTweetsAndRoundTripsThroughModelFile) {
   for (auto& e : spans) {
     EXPECT_EQ(e.type_logprobs.size(), tagger->encoder().types().size());
     e.type_logprobs.clear();
+    e.score = 1.f;  // decode_bio's default
   }
   EXPECT_EQ(io::decode_bio(tags), spans);
+  // Entity scores are the CRF's marginal probabilities of span + type: in (0, 1], and higher on
+  // average for the entities that are right than for the wrong ones.
+  double right = 0, wrong = 0;
+  int n_right = 0, n_wrong = 0;
+  for (size_t i = 0; i < pred.size(); ++i)
+    for (const Entity& e : pred[i].entities) {
+      EXPECT_GT(e.score, 0.f);
+      EXPECT_LE(e.score, 1.f + 1e-6f);
+      bool ok = false;
+      for (const Entity& g : d.dev[i].entities) ok = ok || std::tie(g.start, g.end, g.type) == std::tie(e.start, e.end, e.type);
+      (ok ? right : wrong) += e.score;
+      ++(ok ? n_right : n_wrong);
+    }
+  ASSERT_GT(n_right, 0);
+  ASSERT_GT(n_wrong, 0);
+  EXPECT_GT(right / n_right, wrong / n_wrong + 0.05) << "scores do not separate right from wrong entities";
 }
 
 TEST(Tagger, SameSeedSameModel) {
@@ -206,6 +224,46 @@ TEST(Tagger, WordDropoutAndTunedWordsAreSeededAndChangeOnlyWhatTheySay) {
   const ModelSection tuned = ner::train_tagger(tr, dv, glove, o);
   EXPECT_EQ(tuned.header.at("train").at("tune_words"), true);
   EXPECT_NE(tensor(tuned, "net.word_emb.weight"), tensor(plain, "net.word_emb.weight"));
+}
+
+TEST(Tagger, AuxiliaryFineLabelsTrainASecondHeadThatTheModelFileDoesNotKeep) {
+  const auto& d = data();
+  const auto tr = head(d.train, 120), dv = head(d.dev, 60);
+  const auto& glove = glove_for(d.all);
+  // FMNERG train holds GMNER train's posts in the same order, with fine types.
+  auto aux = head(io::read_fmnerg(data_dir() + "/fmnerg/train.txt"), 120);
+  for (auto& p : aux)
+    for (auto& e : p.entities) e.type = e.fine_type;
+  auto o = small_opts();
+  o.epochs = 1;
+  const ModelSection plain = ner::train_tagger(tr, dv, glove, o);
+  o.aux = &aux;
+  const ModelSection multi = ner::train_tagger(tr, dv, glove, o);
+  EXPECT_GT(multi.header.at("train").at("aux_labels").get<int>(), 9);
+  EXPECT_EQ(multi.header.at("train").at("aux_weight"), 0.5);
+  ASSERT_EQ(multi.tensors.size(), plain.tensors.size());  // the auxiliary head is not saved
+  bool differs = false;
+  for (size_t i = 0; i < plain.tensors.size(); ++i) {
+    EXPECT_EQ(multi.tensors[i].name, plain.tensors[i].name);
+    EXPECT_EQ(multi.tensors[i].shape, plain.tensors[i].shape);
+    differs = differs || multi.tensors[i].data != plain.tensors[i].data;
+  }
+  EXPECT_TRUE(differs);  // its gradients reached the shared encoder
+  const ModelSection again = ner::train_tagger(tr, dv, glove, o);  // seeded
+  for (size_t i = 0; i < multi.tensors.size(); ++i) EXPECT_EQ(again.tensors[i].data, multi.tensors[i].data);
+  // Auxiliary posts that are not the training posts, or data-parallel training, are refused.
+  auto shifted = head(io::read_fmnerg(data_dir() + "/fmnerg/train.txt"), 121);
+  shifted.erase(shifted.begin());
+  o.aux = &shifted;
+  try {
+    ner::train_tagger(tr, dv, glove, o);
+    ADD_FAILURE() << "misaligned auxiliary posts accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("post 1 "), std::string::npos) << e.what();
+  }
+  o.aux = &aux;
+  o.shards = 2;
+  EXPECT_THROW(ner::train_tagger(tr, dv, glove, o), Error);
 }
 
 TEST(Tagger, ContextModelWorksWithAndWithoutContext) {

@@ -8,7 +8,10 @@
 #include <cstdio>
 #include <numeric>
 #include <random>
+#include <set>
 #include <thread>
+#include <tuple>
+#include <unordered_map>
 
 #include "mie/core/error.h"
 #include "mie/eval/mner.h"
@@ -55,6 +58,55 @@ eval::Prf score_dev(TaggerNet& net, const Encoder& enc, const std::vector<Post>&
   return eval::entity_metric("mner", dev, pred).total();
 }
 
+// The head of TrainOptions::aux: a linear layer over the BiLSTM states and a BIO-constrained CRF.
+struct AuxHeadImpl : torch::nn::Module {
+  AuxHeadImpl(int64_t in, const std::vector<std::string>& labels) {
+    const auto L = static_cast<int64_t>(labels.size());
+    proj = register_module("proj", torch::nn::Linear(in, L));
+    trans = register_parameter("trans", torch::zeros({L, L}));
+    start = register_parameter("start", torch::zeros({L}));
+    end = register_parameter("end", torch::zeros({L}));
+    std::tie(trans_mask, start_mask) = bio_constraints(labels);
+  }
+  torch::Tensor nll(const torch::Tensor& feats, const torch::Tensor& tags, const torch::Tensor& lengths) {
+    auto em = proj->forward(feats);
+    auto tr = trans + trans_mask, st = start + start_mask;
+    return crf_nll(em, tags, lengths, tr, st, end);
+  }
+  torch::nn::Linear proj{nullptr};
+  torch::Tensor trans, start, end, trans_mask, start_mask;
+};
+TORCH_MODULE(AuxHead);
+
+// BIO label ids of the auxiliary posts (labels: "O", then B-/I- of each type in sorted order).
+std::vector<std::vector<int64_t>> aux_label_ids(const std::vector<Post>& train, const std::vector<Post>& aux,
+                                                std::vector<std::string>& labels) {
+  if (aux.size() != train.size())
+    throw Error("auxiliary labels: " + std::to_string(aux.size()) + " posts, the training file has " +
+                std::to_string(train.size()) + " (they must be the same posts, in order)");
+  std::set<std::string> types;
+  for (size_t i = 0; i < aux.size(); ++i) {
+    if (aux[i].id != train[i].id || aux[i].tokens != train[i].tokens)
+      throw Error("auxiliary labels: post " + std::to_string(i + 1) + " (" + aux[i].id +
+                  ") differs from the training post " + train[i].id + " (ids and tokens must match)");
+    for (const auto& e : aux[i].entities) types.insert(e.type);
+  }
+  labels = {"O"};
+  for (const auto& t : types) {
+    labels.push_back("B-" + t);
+    labels.push_back("I-" + t);
+  }
+  std::unordered_map<std::string, int64_t> ix;
+  for (size_t k = 0; k < labels.size(); ++k) ix.emplace(labels[k], static_cast<int64_t>(k));
+  std::vector<std::vector<int64_t>> out;
+  for (const auto& p : aux) {
+    std::vector<int64_t> ids;
+    for (const auto& tag : io::encode_bio(p.entities, static_cast<int>(p.tokens.size()))) ids.push_back(ix.at(tag));
+    out.push_back(std::move(ids));
+  }
+  return out;
+}
+
 std::string fmt_time(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
@@ -66,6 +118,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
                           const TrainOptions& opt, TrainReport* report) {
   if (train.empty()) throw Error("no training posts");
   if (opt.shards != 1 && opt.shards != 2) throw Error("NER training: shards must be 1 or 2");
+  if (opt.aux && opt.shards != 1) throw Error("NER training: auxiliary labels need shards = 1");
   if (dev.empty()) throw Error("no development posts (early stopping needs them)");
   if (glove.empty()) throw Error("no word embeddings loaded");
   const auto t0 = Clock::now();
@@ -81,10 +134,14 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   std::vector<TrainDict> folds;
   if (opt.enc.use_train_dict)
     for (int k = 0; k < opt.dict_folds; ++k) folds.push_back(enc.fold_dict(train, opt.dict_folds, k));
+  std::vector<std::string> aux_labels;
+  std::vector<std::vector<int64_t>> aux_all, aux_ids;  // aux_ids parallel to tr_plain
+  if (opt.aux) aux_all = aux_label_ids(train, *opt.aux, aux_labels);
   long train_tokens = 0;
   for (size_t i = 0; i < train.size(); ++i) {
     const Post& p = train[i];
     if (p.tokens.empty()) continue;
+    if (opt.aux) aux_ids.push_back(std::move(aux_all[i]));
     const TrainDict* d = folds.empty() ? nullptr : &folds[i % folds.size()];
     tr_plain.push_back(enc.encode(p, false, d));
     if (ctx) tr_ctx.push_back(enc.encode(p, true, d));
@@ -97,6 +154,14 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   std::vector<torch::Tensor> params;
   for (auto& p : net->parameters())
     if (p.requires_grad()) params.push_back(p);
+  AuxHead aux{nullptr};
+  if (opt.aux) {
+    aux = AuxHead(2 * opt.net.hidden, aux_labels);
+    for (auto& p : aux->parameters()) params.push_back(p);
+    if (opt.verbose)
+      std::fprintf(stderr, "ner: auxiliary head over %zu labels, loss weight %g (training only)\n", aux_labels.size(),
+                   opt.aux_weight);
+  }
   torch::optim::Adam adam(params, torch::optim::AdamOptions(opt.lr));
   // Data parallel (shards = 2): a replica takes the second half of every batch, on a second thread
   // when there is one. Each replica draws its dropout from its own generator and the gradients are
@@ -134,6 +199,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
     const auto te = Clock::now();
     net->train();
+    if (aux) aux->train();
     for (auto& g : adam.param_groups())
       static_cast<torch::optim::AdamOptions&>(g.options()).lr(opt.lr / (1.0 + opt.lr_decay * (epoch - 1)));
     std::shuffle(order.begin(), order.end(), rng);
@@ -141,8 +207,10 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
     long tokens = 0;
     for (size_t s = 0; s < order.size(); s += static_cast<size_t>(opt.batch_size)) {
       std::vector<const EncodedPost*> ptrs;
+      std::vector<size_t> batch_ix;
       for (size_t k = s; k < std::min(order.size(), s + static_cast<size_t>(opt.batch_size)); ++k) {
         size_t i = order[k];
+        batch_ix.push_back(i);
         bool use_ctx = ctx && unif(rng) >= opt.context_drop;
         ptrs.push_back(use_ctx ? &tr_ctx[i] : &tr_plain[i]);
         tokens += tr_plain[i].n_tweet;
@@ -162,7 +230,20 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
       double shard_loss[2] = {0, 0};
       auto run = [&](int k) {
         TaggerNet& m = k == 0 ? net : twin;
-        auto loss = m->nll(m->emissions(shards[k]), shards[k]).sum();
+        torch::Tensor loss;
+        if (aux) {  // shards = 1: shards[0] is the whole batch
+          auto h = m->features(shards[k]);
+          loss = m->nll(m->hidden2tag->forward(h), shards[k]).sum();
+          auto tags = torch::full_like(shards[k].labels, -1);
+          for (size_t b = 0; b < batch_ix.size(); ++b) {
+            const auto& ids = aux_ids[batch_ix[b]];
+            const int64_t n = std::min<int64_t>(static_cast<int64_t>(ids.size()), tags.size(1));
+            tags[static_cast<int64_t>(b)].narrow(0, 0, n).copy_(torch::tensor(ids, torch::kLong).narrow(0, 0, n));
+          }
+          loss = loss + opt.aux_weight * aux->nll(h, tags, shards[k].tweet_lengths).sum();
+        } else {
+          loss = m->nll(m->emissions(shards[k]), shards[k]).sum();
+        }
         (loss / n).backward();
         shard_loss[k] = loss.item<double>();
       };
@@ -246,6 +327,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
                  {{"seed", opt.seed}, {"epochs", opt.epochs}, {"patience", opt.patience}, {"batch_size", opt.batch_size},
                   {"lr", opt.lr}, {"lr_decay", opt.lr_decay}, {"clip", opt.clip}, {"context_drop", opt.context_drop},
                   {"word_dropout", opt.word_dropout}, {"tune_words", opt.tune_words},
+                  {"aux_labels", aux_labels.size()}, {"aux_weight", opt.aux ? opt.aux_weight : 0.0},
                   {"threads", opt.threads}, {"shards", opt.shards}, {"dict_folds", opt.enc.use_train_dict ? opt.dict_folds : 0}, {"best_epoch", rep.best_epoch}, {"epochs_run", rep.epochs_run},
                   {"dev_f1", rep.best_f1}, {"dev_p", rep.best_p}, {"dev_r", rep.best_r}, {"seconds", rep.seconds},
                   {"train_posts", tr_plain.size()}, {"dev_posts", dev.size()}}}};

@@ -48,6 +48,12 @@ struct TrainOptions {
   bool tune_words = false;     // train the GloVe rows too (frozen by default)
   uint64_t seed = 1;
   int shards = 1;              // 1 or 2 (see above)
+  // Auxiliary labels (multi-task training): posts aligned with the training posts (the same ids
+  // and tokens, in order) whose entity types are a second label set, e.g. FMNERG's fine types. A
+  // second CRF head learns them from the shared BiLSTM states, its loss weighted by aux_weight;
+  // it exists during training only (the saved model is the usual tagger). shards = 1 only.
+  const std::vector<Post>* aux = nullptr;
+  double aux_weight = 0.5;
   int threads = 1;             // with shards = 2: 2 runs the shards in parallel (both cores)
   double max_minutes = 0;      // stop after this wall time (0 = no limit)
   bool verbose = true;

@@ -17,10 +17,14 @@ constexpr const char* kSharedGlove = "glove";
 }  // namespace
 
 RelationClassifier::Impl::Impl(NetConfig c, Vocab v) : cfg(std::move(c)), vocab(std::move(v)) {
-  net = RelNet(cfg, static_cast<int64_t>(vocab.glove_words.size()) + 1, static_cast<int64_t>(vocab.words.size()),
-               static_cast<int64_t>(vocab.shapes.size()));
+  net = make_net(cfg);
   auto it = std::find(cfg.labels.begin(), cfg.labels.end(), kNoneLabel);
   none_index = it == cfg.labels.end() ? -1 : static_cast<int>(it - cfg.labels.begin());
+}
+
+RelNet RelationClassifier::Impl::make_net(const NetConfig& c) const {
+  return RelNet(c, static_cast<int64_t>(vocab.glove_words.size()) + 1, static_cast<int64_t>(vocab.words.size()),
+                static_cast<int64_t>(vocab.shapes.size()));
 }
 
 std::vector<Prediction> RelationClassifier::Impl::decode(const torch::Tensor& logits_in,
@@ -169,8 +173,7 @@ RelationClassifier RelationClassifier::from_section(const ModelSection& s, const
       if (c.labels != impl->cfg.labels || c.glove_dim != impl->cfg.glove_dim)
         throw Error(file_name + ": relation ensemble member " + std::to_string(k + 1) +
                     " has other labels or word vectors than the first");
-      RelNet m(c, static_cast<int64_t>(impl->vocab.glove_words.size()) + 1, static_cast<int64_t>(impl->vocab.words.size()),
-               static_cast<int64_t>(impl->vocab.shapes.size()));
+      RelNet m = impl->make_net(c);
       const std::string pre = member_prefix(k + 1);
       for (auto& p : m->named_parameters()) load_into(pre + p.key(), p.value());
       for (auto& b : m->named_buffers())

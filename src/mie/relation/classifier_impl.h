@@ -17,6 +17,8 @@ namespace mie::relation {
 
 struct RelationClassifier::Impl {
   Impl(NetConfig c, Vocab v);
+  // A network of config `c` sized for this vocabulary (GloVe rows + 1, training words, shapes).
+  RelNet make_net(const NetConfig& c) const;
   NetConfig cfg;
   Vocab vocab;
   mutable RelNet net{nullptr};  // forward() is non-const in torch; guarded by mu

@@ -226,27 +226,31 @@ double log_sum_exp(const double* v, int n) {
 }
 }  // namespace
 
-CrfLattice crf_lattice(const float* em, int T, int L, const float* trans, const float* start, const float* end) {
+CrfLattice crf_lattice(const float* em, int T, int L, const float* trans, const float* start, const float* end,
+                       float temperature) {
   CrfLattice lat;
   lat.T = T;
   lat.L = L;
+  lat.inv_temp = 1.0 / double(temperature);
   if (T <= 0 || L <= 0) return lat;
+  const double k = lat.inv_temp;
   lat.alpha.assign(static_cast<size_t>(T) * L, 0.0);
   lat.beta.assign(static_cast<size_t>(T) * L, 0.0);
   std::vector<double> tmp(static_cast<size_t>(L));
-  for (int j = 0; j < L; ++j) lat.alpha[j] = double(start[j]) + em[j];
+  for (int j = 0; j < L; ++j) lat.alpha[j] = k * (double(start[j]) + em[j]);
   for (int t = 1; t < T; ++t)
     for (int j = 0; j < L; ++j) {
-      for (int i = 0; i < L; ++i) tmp[i] = lat.alpha[(t - 1) * L + i] + trans[i * L + j];
-      lat.alpha[t * L + j] = log_sum_exp(tmp.data(), L) + em[t * L + j];
+      for (int i = 0; i < L; ++i) tmp[i] = lat.alpha[(t - 1) * L + i] + k * trans[i * L + j];
+      lat.alpha[t * L + j] = log_sum_exp(tmp.data(), L) + k * em[t * L + j];
     }
-  for (int i = 0; i < L; ++i) lat.beta[(T - 1) * L + i] = end[i];
+  for (int i = 0; i < L; ++i) lat.beta[(T - 1) * L + i] = k * end[i];
   for (int t = T - 2; t >= 0; --t)
     for (int i = 0; i < L; ++i) {
-      for (int j = 0; j < L; ++j) tmp[j] = double(trans[i * L + j]) + em[(t + 1) * L + j] + lat.beta[(t + 1) * L + j];
+      for (int j = 0; j < L; ++j)
+        tmp[j] = k * (double(trans[i * L + j]) + em[(t + 1) * L + j]) + lat.beta[(t + 1) * L + j];
       lat.beta[t * L + i] = log_sum_exp(tmp.data(), L);
     }
-  for (int j = 0; j < L; ++j) tmp[j] = lat.alpha[(T - 1) * L + j] + end[j];
+  for (int j = 0; j < L; ++j) tmp[j] = lat.alpha[(T - 1) * L + j] + k * end[j];
   lat.log_z = log_sum_exp(tmp.data(), L);
   return lat;
 }
@@ -256,16 +260,17 @@ double span_marginal_logprob(const CrfLattice& lat, const float* em, const float
   const int T = lat.T, L = lat.L;
   const double ninf = -std::numeric_limits<double>::infinity();
   if (s < 0 || e > T || s >= e || b_id < 0 || b_id >= L || (e - s > 1 && (i_id < 0 || i_id >= L))) return ninf;
+  const double k = lat.inv_temp;
   double sc = lat.alpha[s * L + b_id];
   int prev = b_id;
   for (int t = s + 1; t < e; ++t) {
-    sc += double(trans[prev * L + i_id]) + em[t * L + i_id];
+    sc += k * (double(trans[prev * L + i_id]) + em[t * L + i_id]);
     prev = i_id;
   }
-  if (e == T) return sc + end[prev] - lat.log_z;
+  if (e == T) return sc + k * end[prev] - lat.log_z;
   std::vector<double> next;  // the label after the span: anything but a continuation (I of the type)
   for (int j = 0; j < L; ++j)
-    if (j != i_id) next.push_back(double(trans[prev * L + j]) + em[e * L + j] + lat.beta[e * L + j]);
+    if (j != i_id) next.push_back(k * (double(trans[prev * L + j]) + em[e * L + j]) + lat.beta[e * L + j]);
   return sc + log_sum_exp(next.data(), static_cast<int>(next.size())) - lat.log_z;
 }
 

@@ -62,13 +62,16 @@ std::vector<float> span_type_logprobs(const float* em, int T, int L, const float
 
 // Forward and backward log-scores of one sequence (same array layouts as viterbi()): alpha[t*L+j]
 // scores every path prefix ending in label j at t (start and emissions included), beta[t*L+j]
-// every suffix after label j at t (end included); log_z is the log partition.
+// every suffix after label j at t (end included); log_z is the log partition. With a temperature
+// every score is divided by it first (> 1 flattens the distribution; Viterbi's path is unchanged).
 struct CrfLattice {
   int T = 0, L = 0;
+  double inv_temp = 1;
   std::vector<double> alpha, beta;
   double log_z = 0;
 };
-CrfLattice crf_lattice(const float* em, int T, int L, const float* trans, const float* start, const float* end);
+CrfLattice crf_lattice(const float* em, int T, int L, const float* trans, const float* start, const float* end,
+                       float temperature = 1.f);
 
 // Marginal log-probability that [s, e) is exactly one entity with labels B I ... I (b_id, i_id):
 // y_s = b_id, y_t = i_id for s < t < e, and y_e != i_id (or e == T). The CRF's confidence in an

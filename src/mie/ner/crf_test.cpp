@@ -227,9 +227,11 @@ TEST(Crf, SpanMarginalsMatchBruteForce) {
       st = st + sm.to(torch::kDouble);
     }
     const auto emf = floats(em), trf = floats(tr), stf = floats(st), enf = floats(en);
-    const CrfLattice lat = crf_lattice(emf.data(), T, L, trf.data(), stf.data(), enf.data());
+    for (float temp : {1.f, 2.5f}) {
+    SCOPED_TRACE(temp);
+    const CrfLattice lat = crf_lattice(emf.data(), T, L, trf.data(), stf.data(), enf.data(), temp);
     double z = 0;
-    for_each_path(T, L, [&](const std::vector<int>& y) { z += std::exp(path_score(em, y, tr, st, en)); });
+    for_each_path(T, L, [&](const std::vector<int>& y) { z += std::exp(path_score(em, y, tr, st, en) / temp); });
     EXPECT_NEAR(lat.log_z, std::log(z), 1e-4);
     for (auto [b, i] : {std::pair{1, 2}, std::pair{3, 4}})
       for (int s = 0; s < T; ++s)
@@ -238,12 +240,13 @@ TEST(Crf, SpanMarginalsMatchBruteForce) {
           for_each_path(T, L, [&](const std::vector<int>& y) {
             bool in = y[s] == b && (e == T || y[e] != i);
             for (int t = s + 1; t < e; ++t) in = in && y[t] == i;
-            if (in) want += std::exp(path_score(em, y, tr, st, en));
+            if (in) want += std::exp(path_score(em, y, tr, st, en) / temp);
           });
           const double got = std::exp(span_marginal_logprob(lat, emf.data(), trf.data(), enf.data(), s, e, b, i));
           EXPECT_NEAR(got, want / z, 1e-5) << "span [" << s << ", " << e << ") label " << b;
         }
     EXPECT_EQ(span_marginal_logprob(lat, emf.data(), trf.data(), enf.data(), 2, 2, 1, 2),
               -std::numeric_limits<double>::infinity());  // empty span
+    }
   }
 }

@@ -53,6 +53,7 @@ struct Tagger::Impl {
   // Entity::type_logprobs.
   std::vector<std::string> types;
   std::vector<std::pair<int, int>> type_bi;
+  float score_temperature = 1.f;  // header "score_temperature" (fit_score_temperature)
 };
 
 struct TaggerInternals {
@@ -137,6 +138,7 @@ ModelSection attach_guide(const ModelSection& tagger, const ModelSection& guide,
   const Encoder te = Encoder::from_json(tagger.header.at("encoder")), ge = Encoder::from_json(guide.header.at("encoder"));
   guide_indices(te.labels(), guide_label_of, ge.labels());  // throws on a bad map
   ModelSection out = tagger;
+  out.header.erase("score_temperature");  // fitted for the tagger without its guide
   out.header["guide"] = {{"weight", weight}, {"labels", guide_label_of}, {"header", guide.header}};
   for (const auto& t : guide.tensors) out.add_tensor(kGuidePrefix + t.name, t.shape, t.data);
   return out;
@@ -165,6 +167,12 @@ std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
     impl->nets.push_back(net);
   }
   if (s.header.contains("guide")) load_guide(*impl, s);
+  if (s.header.contains("score_temperature")) {
+    const auto& t = s.header.at("score_temperature");
+    if (!t.is_number() || !(t.get<double>() >= 0.05 && t.get<double>() <= 100))
+      throw Error("model section '" + s.name + "': score_temperature must be a number in [0.05, 100], got " + t.dump());
+    impl->score_temperature = t.get<float>();
+  }
   const auto& labels = impl->enc.labels();
   impl->types = impl->enc.types();
   for (const auto& t : impl->types) {
@@ -177,6 +185,7 @@ std::shared_ptr<const Tagger> Tagger::load(const ModelSection& s) {
 ModelSection merge_taggers(const std::vector<const ModelSection*>& sections) {
   if (sections.size() < 2) throw Error("an ensemble needs at least two NER sections");
   ModelSection out = *sections[0];
+  out.header.erase("score_temperature");  // fitted for the first member alone
   out.header["ensemble"] = nlohmann::json::array();
   for (size_t k = 0; k < sections.size(); ++k) {
     const ModelSection& s = *sections[k];
@@ -248,7 +257,8 @@ std::vector<Decoded> decode(Tagger::Impl& im, const std::vector<const EncodedPos
     for (int l : d.path) tags.push_back(im.enc.labels()[static_cast<size_t>(l)]);
     d.entities = io::decode_bio(tags);
     CrfLattice lat;
-    if (!d.entities.empty()) lat = crf_lattice(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data());
+    if (!d.entities.empty())
+      lat = crf_lattice(ei, n, static_cast<int>(L), im.trans.data(), im.start.data(), im.end.data(), im.score_temperature);
     for (auto& ent : d.entities) {
       // score: the CRF's marginal probability of this span with this type (over all paths).
       for (size_t k = 0; k < im.types.size(); ++k)
@@ -311,6 +321,38 @@ void Tagger::predict(std::vector<Post>& posts, int batch_size) const {
     auto dec = decode(*impl_, ptrs, guide_ptrs);
     for (size_t k = s; k < e; ++k) posts[idx[order[k]]].entities = std::move(dec[k - s].entities);
   }
+}
+
+double fit_score_temperature(const ModelSection& section, const std::vector<Post>& dev, nlohmann::json* report) {
+  ModelSection s = section;
+  std::vector<std::pair<double, double>> tried;  // (temperature, log loss)
+  size_t n_entities = 0;
+  for (int k = 2; k <= 16; ++k) {
+    const double temp = 0.25 * k;
+    s.header["score_temperature"] = temp;
+    auto tagger = Tagger::load(s);
+    std::vector<Post> pred = dev;
+    tagger->predict(pred);
+    double loss = 0;
+    n_entities = 0;
+    for (size_t i = 0; i < pred.size(); ++i)
+      for (const Entity& e : pred[i].entities) {
+        bool right = false;
+        for (const Entity& g : dev[i].entities) right = right || (g.start == e.start && g.end == e.end && g.type == e.type);
+        const double p = std::clamp(static_cast<double>(e.score), 1e-6, 1 - 1e-6);
+        loss -= right ? std::log(p) : std::log(1 - p);
+        ++n_entities;
+      }
+    tried.emplace_back(temp, n_entities ? loss / static_cast<double>(n_entities) : 0.0);
+  }
+  auto best = std::min_element(tried.begin(), tried.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  if (n_entities == 0) best = std::find_if(tried.begin(), tried.end(), [](auto& t) { return t.first == 1.0; });
+  if (report) {
+    const auto t1 = std::find_if(tried.begin(), tried.end(), [](auto& t) { return t.first == 1.0; });
+    *report = {{"temperature", best->first}, {"log_loss", best->second}, {"log_loss_t1", t1->second},
+               {"entities", n_entities}};
+  }
+  return best->first;
 }
 
 }  // namespace mie::ner

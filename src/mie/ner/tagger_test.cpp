@@ -89,6 +89,18 @@ TEST(Tagger, TrainsOnRealTweetsAndRoundTripsThroughModelFile) {
   o.dict_folds = 4;
   ModelSection sec = ner::train_tagger(d.train, d.dev, glove_for(all), o, &rep);
   EXPECT_EQ(sec.header.at("train").at("dict_folds"), 4);
+  // The entity scores' temperature is fitted on dev: its log loss is at most the plain scores'.
+  const auto& cal = sec.header.at("train").at("score_calibration");
+  EXPECT_EQ(sec.header.at("score_temperature"), cal.at("temperature"));
+  EXPECT_GE(cal.at("temperature").get<double>(), 0.5);
+  EXPECT_LE(cal.at("temperature").get<double>(), 4.0);
+  EXPECT_LE(cal.at("log_loss").get<double>(), cal.at("log_loss_t1").get<double>());
+  EXPECT_GT(cal.at("entities").get<int>(), 0);
+  {  // a temperature outside (0.05, 100) is refused at load
+    ModelSection bad = sec;
+    bad.header["score_temperature"] = -1;
+    EXPECT_THROW(ner::Tagger::load(bad), Error);
+  }
   // 400 tweets, 5 small epochs: far from the full model, far above chance (predicting nothing = 0).
   EXPECT_GT(rep.best_f1, 25.0) << "the tagger did not learn";
   ModelFile mf;
@@ -316,6 +328,8 @@ TEST(Tagger, EnsembleAveragesMembersAndRefusesMismatches) {
   ModelSection b = ner::train_tagger(tr, dv, glove_for(all), o);
   // Two copies of one model predict exactly what the model predicts alone.
   ModelSection aa = ner::merge_taggers({&a, &a});
+  EXPECT_TRUE(a.header.contains("score_temperature"));
+  EXPECT_FALSE(aa.header.contains("score_temperature"));  // fitted for one member, not the ensemble
   auto single = ner::Tagger::load(a);
   auto twice = ner::Tagger::load(ModelFile::from_bytes([&] {
     ModelFile mf;

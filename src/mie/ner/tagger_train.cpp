@@ -332,6 +332,14 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
                   {"dev_f1", rep.best_f1}, {"dev_p", rep.best_p}, {"dev_r", rep.best_r}, {"seconds", rep.seconds},
                   {"train_posts", tr_plain.size()}, {"dev_posts", dev.size()}}}};
   save_net(net, sec);
+  if (opt.calibrate) {
+    nlohmann::json cal;
+    sec.header["score_temperature"] = fit_score_temperature(sec, dev, &cal);
+    sec.header["train"]["score_calibration"] = cal;
+    if (opt.verbose)
+      std::fprintf(stderr, "ner: entity scores calibrated on dev: temperature %.2f (log loss %.4f, %.4f at 1)\n",
+                   cal["temperature"].get<double>(), cal["log_loss"].get<double>(), cal["log_loss_t1"].get<double>());
+  }
   if (report) *report = rep;
   return sec;
 }

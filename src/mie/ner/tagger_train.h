@@ -56,6 +56,7 @@ struct TrainOptions {
   double aux_weight = 0.5;
   int threads = 1;             // with shards = 2: 2 runs the shards in parallel (both cores)
   double max_minutes = 0;      // stop after this wall time (0 = no limit)
+  bool calibrate = true;       // fit the entity scores' temperature on dev (fit_score_temperature)
   bool verbose = true;
 };
 

@@ -8,6 +8,7 @@
 //   mie ensemble -o fmnerg.mie --guide models/gmner.mie --guide-weight 1 f1.mie f2.mie f3.mie
 //   mie ensemble -o gmner-large.mie --types gmner --guide gmner-ens.mie f1.mie f2.mie f3.mie
 //   mie ensemble -o mnre-large.mie mnre.mie mnre-s2.mie mnre-s3.mie
+//   mie ensemble -o ens.mie --calibrate dev.txt s1.mie s2.mie s3.mie   # entity scores fitted on dev
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "cli/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
+#include "mie/io/conll.h"
 #include "mie/io/fmnerg.h"
 #include "mie/ner/encoder.h"
 #include "mie/ner/tagger.h"
@@ -28,7 +30,25 @@ struct Opts {
   std::string guide;
   float guide_weight = 1.f;
   std::string types;
+  std::string calibrate;  // dev file for ner::fit_score_temperature
 };
+
+// Fits the merged tagger's score temperature on `dev_path`: FMNERG posts typed by fine type for a
+// fine-type tagger, else a CoNLL file with any type names.
+void calibrate(mie::ModelSection& s, const std::string& dev_path) {
+  std::vector<mie::Post> dev;
+  if (s.header.contains("fine_tree"))
+    dev = mie::io::read_fmnerg_fine_typed(dev_path, mie::io::type_tree_from_json(s.header["fine_tree"]));
+  else
+    dev = mie::io::read_conll(dev_path, mie::io::ConllOptions{.allowed_types = {}});
+  if (dev.empty()) throw mie::Error(dev_path + ": no posts to calibrate the entity scores on");
+  nlohmann::json cal;
+  s.header["score_temperature"] = mie::ner::fit_score_temperature(s, dev, &cal);
+  cal["file"] = dev_path;
+  s.header["score_calibration"] = cal;
+  std::cerr << "ensemble: entity scores calibrated on " << dev_path << ": temperature " << cal["temperature"]
+            << " (log loss " << cal["log_loss"] << ", " << cal["log_loss_t1"] << " at 1)\n";
+}
 
 // The guide label for each of the tagger's labels: for a fine tagger (`train ner --fine`, a
 // "fine_tree" in its header) "B-athlete" -> "B-PER" (io::fine_label_to_gmner); otherwise the same
@@ -88,15 +108,22 @@ mie::cli::Registrar reg(
                      "Entity types a fine-type tagger (train ner --fine) emits: fmnerg (its 8 coarse types) or gmner "
                      "(PER/LOC/ORG/OTHER, so that the model serves GMNER; fine_type is kept); default: the first model's")
           ->check(CLI::IsMember({"fmnerg", "gmner"}));
+      app.add_option("--calibrate", o->calibrate,
+                     "Dev file to fit the entity scores' temperature on (CoNLL; FMNERG's 3 columns for fine-type "
+                     "taggers). Without it the merged tagger's scores are its raw CRF marginals (a member's fitted "
+                     "temperature does not carry over)")
+          ->check(CLI::ExistingFile);
       return [o]() -> int {
-        if (o->models.size() < 2 && o->guide.empty() && o->types.empty()) {
-          std::cerr << "mie ensemble: give at least two models, or one with --guide or --types\n";
+        if (o->models.size() < 2 && o->guide.empty() && o->types.empty() && o->calibrate.empty()) {
+          std::cerr << "mie ensemble: give at least two models, or one with --guide, --types or --calibrate\n";
           return 1;
         }
         std::vector<mie::ModelFile> files;
         for (const auto& m : o->models) files.push_back(mie::ModelFile::load(m));
-        if (!files[0].find_section(mie::ner::kNerSection) && files[0].find_section(mie::relation::kSectionName))
+        if (!files[0].find_section(mie::ner::kNerSection) && files[0].find_section(mie::relation::kSectionName)) {
+          if (!o->calibrate.empty()) throw mie::Error("--calibrate is for NER models; " + o->models[0] + " is a relation model");
           return merge_relation(*o, files);
+        }
         std::vector<const mie::ModelSection*> secs;
         for (const auto& f : files) secs.push_back(&f.section(mie::ner::kNerSection));
         mie::ModelFile out = files[0];
@@ -122,6 +149,11 @@ mie::cli::Registrar reg(
           s.header["entity_types"] = o->types;
           out.set_section(std::move(s));
         }
+        if (!o->calibrate.empty()) {
+          mie::ModelSection s = out.section(mie::ner::kNerSection);
+          calibrate(s, o->calibrate);
+          out.set_section(std::move(s));
+        }
         mie::cli::Pipeline::from_model(out);  // refuses what would not load
         out.save(o->output);
         std::cerr << "ensemble: " << o->models.size() << " NER model(s)" << (o->guide.empty() ? "" : " + guide " + o->guide)
@@ -129,6 +161,7 @@ mie::cli::Registrar reg(
         nlohmann::json summary = {{"model", o->output}, {"members", o->models}};
         if (!o->guide.empty()) summary["guide"] = {{"model", o->guide}, {"weight", o->guide_weight}};
         if (!o->types.empty()) summary["entity_types"] = o->types;
+        if (!o->calibrate.empty()) summary["score_temperature"] = out.section(mie::ner::kNerSection).header["score_temperature"];
         std::cout << summary.dump() << "\n";
         return 0;
       };

@@ -28,13 +28,6 @@ struct Opts {
   std::string aux_fine;  // FMNERG file of the training posts: fine types as auxiliary labels
 };
 
-// FMNERG files (token, coarse tag, fine tag) as posts whose entity types are the fine types.
-std::vector<Post> read_fine_tagged(const std::string& path, const io::TypeTree& tree) {
-  auto posts = io::read_fmnerg(path, &tree);
-  for (auto& p : posts)
-    for (auto& e : p.entities) e.type = io::normalize_fine_type(e.fine_type);
-  return posts;
-}
 
 nlohmann::json tree_json(const io::TypeTree& tree) {
   nlohmann::json t = nlohmann::json::object();
@@ -58,8 +51,8 @@ int run(const Opts& o) {
   io::TypeTree tree;
   if (o.fine) {
     tree = io::load_type_tree(o.tree.empty() ? data_dir() + "/fmnerg/coarse_fine_tree.json" : o.tree);
-    train = read_fine_tagged(o.train, tree);
-    dev = read_fine_tagged(o.dev, tree);
+    train = io::read_fmnerg_fine_typed(o.train, tree);
+    dev = io::read_fmnerg_fine_typed(o.dev, tree);
   } else {
     train = io::read_conll(o.train, copt);
     dev = io::read_conll(o.dev, copt);
@@ -71,7 +64,7 @@ int run(const Opts& o) {
   if (!o.aux_fine.empty()) {
     if (tree.coarse.empty())
       tree = io::load_type_tree(o.tree.empty() ? data_dir() + "/fmnerg/coarse_fine_tree.json" : o.tree);
-    aux = read_fine_tagged(o.aux_fine, tree);
+    aux = io::read_fmnerg_fine_typed(o.aux_fine, tree);
     t.aux = &aux;
   }
   t.net.use_chars = !o.no_chars;

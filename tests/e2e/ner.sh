@@ -42,6 +42,20 @@ for l in lines:
         assert 0 <= e["start"] < e["end"] <= len(l["tokens"]) and e["type"] in {"PER", "LOC", "ORG", "OTHER"}, e
 PY
 [ "$("$MIE" predict --model "$TMP/ner.mie" --text "hello world" | wc -l)" = 1 ] || fail "--text"
+# Entity scores are calibrated probabilities: training stored a temperature, the JSONL scores are in
+# (0, 1]; `mie ensemble --calibrate` refits one for a given model (here the same, on the same dev).
+"$MIE" predict --model "$TMP/ner.mie" --input "$TMP/dev.txt" > "$TMP/dev.jsonl"
+"$MIE" ensemble --calibrate "$TMP/dev.txt" -o "$TMP/cal.mie" "$TMP/ner.mie" > /dev/null 2> "$TMP/cal.log" \
+  || { cat "$TMP/cal.log"; fail "ensemble --calibrate"; }
+grep -q "entity scores calibrated on $TMP/dev.txt: temperature" "$TMP/cal.log" || fail "no calibration: $(cat "$TMP/cal.log")"
+"$MIE" predict --model "$TMP/cal.mie" --input "$TMP/dev.txt" | cmp - "$TMP/dev.jsonl" || fail "refit temperature differs"
+grep -q "temperature" "$TMP/train.log" || fail "training did not calibrate the scores"
+python3 - "$TMP/dev.jsonl" <<'PY'
+import json, sys
+scores = [e["score"] for l in open(sys.argv[1]) for e in json.loads(l)["entities"]]
+assert scores and all(0 < s <= 1 for s in scores), scores[:10]
+assert min(scores) < 0.9, "every entity scored >= 0.9: not probabilities"
+PY
 # Bad model files and bad input exit 2 with a message naming the file
 head -c 500 "$TMP/ner.mie" > "$TMP/cut.mie"
 set +e

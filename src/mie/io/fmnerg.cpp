@@ -13,6 +13,13 @@ namespace mie::io {
 
 std::string normalize_fine_type(const std::string& fine) { return fine == "common_person" ? "person_other" : fine; }
 
+std::vector<Post> read_fmnerg_fine_typed(const std::string& path, const TypeTree& tree) {
+  auto posts = read_fmnerg(path, &tree);
+  for (auto& p : posts)
+    for (auto& e : p.entities) e.type = normalize_fine_type(e.fine_type);
+  return posts;
+}
+
 std::string TypeTree::coarse_of(const std::string& fine) const {
   auto it = fine_to_coarse.find(normalize_fine_type(fine));
   return it == fine_to_coarse.end() ? std::string() : it->second;

@@ -46,6 +46,9 @@ std::string normalize_fine_type(const std::string& fine);
 
 std::vector<Post> read_fmnerg(const std::string& path, const TypeTree* tree = nullptr);  // "-" = stdin
 std::vector<Post> read_fmnerg(std::istream& in, const std::string& name, const TypeTree* tree = nullptr);
+// The posts of an FMNERG file as a fine-type tagger sees them: each entity's type is its
+// (normalised) fine type, fine_type kept. Checked against `tree` like read_fmnerg.
+std::vector<Post> read_fmnerg_fine_typed(const std::string& path, const TypeTree& tree);
 // IMGID line, token<TAB>coarse-tag<TAB>fine-tag, blank line. An entity without fine_type throws
 // mie::Error (the fine column cannot be written); overlaps resolve as in encode_bio.
 void write_fmnerg(std::ostream& out, const std::vector<Post>& posts);

@@ -76,7 +76,7 @@ train() {  # name train dev [extra args...]
 
 # `mie ensemble` of $OUT/<base>.mie (seed 1, which must exist) and seeds 2 and 3 trained with the same
 # arguments (<base>-s2, <base>-s3: trained only when absent; delete them to retrain) -> $OUT/<out>.mie,
-# scored on dev like a trained model.
+# scored on dev like a trained model; its entity scores are calibrated on that dev file (--calibrate).
 seed_ensemble() {  # base out train dev [training args...]
   local base=$1 out=$2
   shift 2
@@ -84,7 +84,7 @@ seed_ensemble() {  # base out train dev [training args...]
   for s in 2 3; do
     if [[ ! -s "$OUT/$base-s$s.mie" ]]; then SEED=$s train "$base-s$s" "$@"; fi
   done
-  local ens=("$MIE" ensemble -o "$OUT/$out.mie" "$OUT/$base.mie" "$OUT/$base-s2.mie" "$OUT/$base-s3.mie")
+  local ens=("$MIE" ensemble -o "$OUT/$out.mie" --calibrate "$2" "$OUT/$base.mie" "$OUT/$base-s2.mie" "$OUT/$base-s3.mie")
   "${ens[@]}" > /dev/null
   printf '{"model":"%s","date":"%s","command":"%s","eval":%s}\n' "$out" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
     "$(score "$out" "$2" "${@:3}")" >> "$RESULTS"
@@ -197,7 +197,7 @@ FMNERG_NER=("$DATA/fmnerg/train.txt" "$DATA/fmnerg/dev.txt" --fine --no-chars --
 if want fmnerg; then
   [[ -s "$OUT/gmner.mie" ]] || { echo "fmnerg: $OUT/gmner.mie (the guide) is missing: train gmner first" >&2; exit 1; }
   for s in 1 2 3; do SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; done
-  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner.mie" --guide-weight 1
+  ens=("$MIE" ensemble -o "$OUT/fmnerg-tagger.mie" --guide "$OUT/gmner.mie" --guide-weight 1 --calibrate "$DATA/fmnerg/dev.txt"
        "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
   "${ens[@]}" > /dev/null
   printf '{"model":"fmnerg-tagger","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
@@ -218,7 +218,7 @@ if want gmner-large; then
     if [[ ! -s "$OUT/fmnerg-s$s.mie" ]]; then SEED=$s train "fmnerg-s$s" "${FMNERG_NER[@]}"; fi
   done
   ens=("$MIE" ensemble -o "$OUT/gmner-large.mie" --types gmner --guide "$OUT/gmner-ens3.mie" --guide-weight 1
-       "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
+       --calibrate "$DATA/fmnerg/dev.txt" "$OUT/fmnerg-s1.mie" "$OUT/fmnerg-s2.mie" "$OUT/fmnerg-s3.mie")
   "${ens[@]}" > /dev/null
   printf '{"model":"gmner-large","date":"%s","command":"%s","eval":%s}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${ens[*]}" \
     "$(score gmner-large "$DATA/gmner/dev.txt")" >> "$RESULTS"

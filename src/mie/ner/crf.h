@@ -1,10 +1,11 @@
 // mie/ner/crf.h — linear-chain CRF: forward algorithm (log partition), path scores, Viterbi,
-// and BIO transition constraints. Internal to mie_ner (includes torch).
+// span marginals and BIO transition constraints. Internal to mie_ner (includes torch).
 //
 //   auto [trans_mask, start_mask] = mie::ner::bio_constraints({"O", "B-PER", "I-PER"});
-//   torch::Tensor logz = mie::ner::crf_log_partition(em, lengths, trans + trans_mask, start + start_mask, end);
-//   torch::Tensor nll = logz - mie::ner::crf_path_score(em, tags, lengths, trans + trans_mask, start + start_mask, end);
+//   torch::Tensor nll = mie::ner::crf_nll(em, tags, lengths, trans + trans_mask, start + start_mask, end);
 //   std::vector<int> best = mie::ner::viterbi(em_ptr, T, L, trans_ptr, start_ptr, end_ptr);
+//   mie::ner::CrfLattice lat = mie::ner::crf_lattice(em_ptr, T, L, trans_ptr, start_ptr, end_ptr);
+//   double p = std::exp(mie::ner::span_marginal_logprob(lat, em_ptr, trans_ptr, end_ptr, s, e, b_id, i_id));
 //
 // Shapes: em [B, T, L] (batch first), lengths [B] int64 (>= 1, <= T), tags [B, T] int64,
 // trans [L, L] (from, to), start/end [L]. Positions >= length are ignored.

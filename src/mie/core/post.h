@@ -38,6 +38,7 @@ struct Entity {
   std::string fine_type;       // FMNERG fine type, "" when unknown
   float score = 1.f;            // confidence: the NER stage's CRF marginal probability of span + type
   bool groundable = false;     // the entity is visible in the image
+  float groundable_score = -1; // the grounding stage's probability of that; < 0: not computed
   std::vector<Box> boxes;      // gold boxes, or the predicted box (usually one)
   int region = -1;             // candidate-mode prediction: index into the post's candidates, -1 = none
   // The NER stage's log-probability of each of its entity types for this span, the rest of its tag

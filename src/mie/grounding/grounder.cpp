@@ -111,6 +111,7 @@ void Grounder::ground(Post& p, const Analysis* a) const {
     Entity& e = p.entities[i];
     const float prob = cls.prob(p, static_cast<int>(i), a ? &a->summary : nullptr);
     e.groundable = prob >= cls.threshold;
+    e.groundable_score = prob;
     e.boxes.clear();
     e.region = -1;
     if (!e.groundable || !a) continue;

@@ -3,6 +3,7 @@
 // Needs the detector assets (mie::assets_dir()) and the shared samples; skips when absent.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -106,6 +107,7 @@ TEST(Photos, MessiHandBox) {
   mg::ImageAnalyser an(mg::GroundRuntime{});
   always_grounder().ground(p, an.analyse(p));
   ASSERT_TRUE(p.entities[0].groundable);
+  EXPECT_NEAR(p.entities[0].groundable_score, 1 / (1 + std::exp(-5.f)), 0.02f);  // the classifier's probability
   expect_beats_whole_image(p.entities[0], hand, 548, 342);
 }
 

@@ -70,6 +70,7 @@ json post_to_json(const Post& p) {
     je["fine_type"] = e.fine_type.empty() ? json(nullptr) : json(e.fine_type);
     je["score"] = e.score;
     je["groundable"] = e.groundable;
+    if (e.groundable_score >= 0) je["groundable_score"] = e.groundable_score;
     json boxes = json::array();
     for (const Box& b : e.boxes) boxes.push_back({b.x1, b.y1, b.x2, b.y2});
     je["boxes"] = boxes;
@@ -135,6 +136,9 @@ Post post_from_json(const json& j) {
         e.groundable = !e.boxes.empty();
       }
       e.region = integer(je, "region", -1);
+      e.groundable_score = static_cast<float>(num(je, "groundable_score", -1.0));
+      if (opt(je, "groundable_score") && !(e.groundable_score >= 0 && e.groundable_score <= 1))
+        throw Error("field 'groundable_score' must be in [0, 1]");
       p.entities.push_back(std::move(e));
     }
   }

@@ -2,7 +2,8 @@
 //
 //   {"id": "<IMGID>", "tokens": [...], "image": {"path":..., "width":W, "height":H} | null,
 //    "entities": [{"start": i, "end": j, "text": "...", "type": "PER", "fine_type": "athlete"|null,
-//                  "score": 0.93, "groundable": true, "boxes": [[x1,y1,x2,y2], ...],
+//                  "score": 0.93, "groundable": true, "groundable_score": 0.81 (when grounded),
+//                  "boxes": [[x1,y1,x2,y2], ...],
 //                  "region": 3 (optional, candidate mode)}],
 //    "relations": [{"head": k, "tail": l, "label": "/per/org/member_of", "score": 0.8}]}
 //

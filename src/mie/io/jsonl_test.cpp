@@ -22,6 +22,7 @@ Post sample() {
   Entity e = test::ent(1, 3, "PER", "athlete");
   e.score = 0.75f;
   e.groundable = true;
+  e.groundable_score = 0.625f;
   e.boxes = {{1, 2, 3, 4}, {5.5f, 6, 7, 8}};
   e.region = 3;
   Entity f = test::ent(4, 5, "LOC");
@@ -47,6 +48,8 @@ TEST(Jsonl, RoundTrip) {
   EXPECT_EQ(j["entities"][0]["fine_type"], "athlete");
   EXPECT_TRUE(j["entities"][1]["fine_type"].is_null());
   EXPECT_FALSE(j["entities"][1].contains("region"));
+  EXPECT_EQ(j["entities"][0]["groundable_score"], 0.625);
+  EXPECT_FALSE(j["entities"][1].contains("groundable_score"));  // not grounded
   EXPECT_TRUE(post_to_json(ps[1])["image"].is_null());
 }
 
@@ -65,6 +68,7 @@ TEST(Jsonl, DefaultsAndTextInput) {
   EXPECT_FLOAT_EQ(e.score, 1.f);
   EXPECT_TRUE(e.groundable);
   EXPECT_EQ(e.region, -1);
+  EXPECT_LT(e.groundable_score, 0.f);
 }
 
 TEST(Jsonl, ErrorsNameFileAndLine) {
@@ -81,6 +85,8 @@ TEST(Jsonl, ErrorsNameFileAndLine) {
   EXPECT_PARSE_ERROR(parse("{\"id\": \"2\", \"entities\": [{\"start\": \"0\", \"end\": 1}]}"), f, 1, "'start' must be an integer");
   EXPECT_PARSE_ERROR(parse(ok + "{\"id\": \"\xff\"}\n"), f, 2, "invalid UTF-8");
   EXPECT_PARSE_ERROR(parse("[1]\n"), f, 1, "must be a JSON object");
+  EXPECT_PARSE_ERROR(parse("{\"id\": \"2\", \"entities\": [{\"start\": 0, \"end\": 1, \"groundable_score\": 1.5}]}"), f, 1,
+                     "'groundable_score' must be in [0, 1]");
   EXPECT_PARSE_ERROR(parse(ok + "{\"id\": \"2\", \"tokens\": [\"a\", \"b\\n\"]}\n"), f, 2, "tokens[1] contains a tab or line break");
   EXPECT_PARSE_ERROR(parse("{\"id\": \"2\", \"tokens\": [\"a\\tb\"]}\n"), f, 1, "tokens[0] contains a tab");
   EXPECT_THROW(read_jsonl(test::temp_dir() + "/nope.jsonl"), Error);

@@ -139,6 +139,7 @@ ModelSection attach_guide(const ModelSection& tagger, const ModelSection& guide,
   guide_indices(te.labels(), guide_label_of, ge.labels());  // throws on a bad map
   ModelSection out = tagger;
   out.header.erase("score_temperature");  // fitted for the tagger without its guide
+  out.header.erase("score_calibration");
   out.header["guide"] = {{"weight", weight}, {"labels", guide_label_of}, {"header", guide.header}};
   for (const auto& t : guide.tensors) out.add_tensor(kGuidePrefix + t.name, t.shape, t.data);
   return out;
@@ -186,6 +187,7 @@ ModelSection merge_taggers(const std::vector<const ModelSection*>& sections) {
   if (sections.size() < 2) throw Error("an ensemble needs at least two NER sections");
   ModelSection out = *sections[0];
   out.header.erase("score_temperature");  // fitted for the first member alone
+  out.header.erase("score_calibration");
   out.header["ensemble"] = nlohmann::json::array();
   for (size_t k = 0; k < sections.size(); ++k) {
     const ModelSection& s = *sections[k];

@@ -93,7 +93,8 @@ ModelSection attach_guide(const ModelSection& tagger, const ModelSection& guide,
 // The temperature that makes entity scores calibrated on `dev` (posts with gold entities): the
 // one of a grid (0.5 .. 4 in steps of 0.25) whose scores give the predicted entities the lowest
 // binary log loss of being right (exact span and type). Decisions do not depend on it. `report`, if
-// given, receives {"temperature", "log_loss", "log_loss_t1", "entities"}. Throws mie::Error for a
+// given, receives {"temperature", "log_loss", "log_loss_t1", "entities"} (train_tagger and `mie
+// ensemble --calibrate` store it as the section's "score_calibration"). Throws mie::Error for a
 // section Tagger::load refuses.
 double fit_score_temperature(const ModelSection& section, const std::vector<Post>& dev,
                              nlohmann::json* report = nullptr);

@@ -90,7 +90,7 @@ TEST(Tagger, TrainsOnRealTweetsAndRoundTripsThroughModelFile) {
   ModelSection sec = ner::train_tagger(d.train, d.dev, glove_for(all), o, &rep);
   EXPECT_EQ(sec.header.at("train").at("dict_folds"), 4);
   // The entity scores' temperature is fitted on dev: its log loss is at most the plain scores'.
-  const auto& cal = sec.header.at("train").at("score_calibration");
+  const auto& cal = sec.header.at("score_calibration");
   EXPECT_EQ(sec.header.at("score_temperature"), cal.at("temperature"));
   EXPECT_GE(cal.at("temperature").get<double>(), 0.5);
   EXPECT_LE(cal.at("temperature").get<double>(), 4.0);
@@ -330,6 +330,7 @@ TEST(Tagger, EnsembleAveragesMembersAndRefusesMismatches) {
   ModelSection aa = ner::merge_taggers({&a, &a});
   EXPECT_TRUE(a.header.contains("score_temperature"));
   EXPECT_FALSE(aa.header.contains("score_temperature"));  // fitted for one member, not the ensemble
+  EXPECT_FALSE(aa.header.contains("score_calibration"));
   auto single = ner::Tagger::load(a);
   auto twice = ner::Tagger::load(ModelFile::from_bytes([&] {
     ModelFile mf;

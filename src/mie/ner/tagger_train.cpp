@@ -335,7 +335,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   if (opt.calibrate) {
     nlohmann::json cal;
     sec.header["score_temperature"] = fit_score_temperature(sec, dev, &cal);
-    sec.header["train"]["score_calibration"] = cal;
+    sec.header["score_calibration"] = cal;
     if (opt.verbose)
       std::fprintf(stderr, "ner: entity scores calibrated on dev: temperature %.2f (log loss %.4f, %.4f at 1)\n",
                    cal["temperature"].get<double>(), cal["log_loss"].get<double>(), cal["log_loss_t1"].get<double>());

@@ -48,9 +48,11 @@ int run(const Opts& o) {
   io::ConllOptions copt;
   copt.allowed_types = o.types == std::vector<std::string>{"any"} ? std::vector<std::string>{} : o.types;
   std::vector<Post> train, dev;
+  // The FMNERG type tree, read once, when --fine or --aux-fine needs it.
   io::TypeTree tree;
-  if (o.fine) {
+  if (o.fine || !o.aux_fine.empty())
     tree = io::load_type_tree(o.tree.empty() ? data_dir() + "/fmnerg/coarse_fine_tree.json" : o.tree);
+  if (o.fine) {
     train = io::read_fmnerg_fine_typed(o.train, tree);
     dev = io::read_fmnerg_fine_typed(o.dev, tree);
   } else {
@@ -62,8 +64,6 @@ int run(const Opts& o) {
   ner::TrainOptions t = o.t;
   std::vector<Post> aux;
   if (!o.aux_fine.empty()) {
-    if (tree.coarse.empty())
-      tree = io::load_type_tree(o.tree.empty() ? data_dir() + "/fmnerg/coarse_fine_tree.json" : o.tree);
     aux = io::read_fmnerg_fine_typed(o.aux_fine, tree);
     t.aux = &aux;
   }

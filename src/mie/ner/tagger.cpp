@@ -326,13 +326,14 @@ void Tagger::predict(std::vector<Post>& posts, int batch_size) const {
 }
 
 double fit_score_temperature(const ModelSection& section, const std::vector<Post>& dev, nlohmann::json* report) {
-  ModelSection s = section;
+  // One load; the temperature only changes the marginals, so it is set on this private copy's
+  // state for each try (no other thread can see the copy).
+  auto tagger = Tagger::load(section);
   std::vector<std::pair<double, double>> tried;  // (temperature, log loss)
   size_t n_entities = 0;
   for (int k = 2; k <= 16; ++k) {
     const double temp = 0.25 * k;
-    s.header["score_temperature"] = temp;
-    auto tagger = Tagger::load(s);
+    TaggerInternals::of(*tagger).score_temperature = static_cast<float>(temp);
     std::vector<Post> pred = dev;
     tagger->predict(pred);
     double loss = 0;
@@ -347,10 +348,10 @@ double fit_score_temperature(const ModelSection& section, const std::vector<Post
       }
     tried.emplace_back(temp, n_entities ? loss / static_cast<double>(n_entities) : 0.0);
   }
+  const auto t1 = std::find_if(tried.begin(), tried.end(), [](auto& t) { return t.first == 1.0; });
   auto best = std::min_element(tried.begin(), tried.end(), [](auto& a, auto& b) { return a.second < b.second; });
-  if (n_entities == 0) best = std::find_if(tried.begin(), tried.end(), [](auto& t) { return t.first == 1.0; });
+  if (n_entities == 0) best = t1;
   if (report) {
-    const auto t1 = std::find_if(tried.begin(), tried.end(), [](auto& t) { return t.first == 1.0; });
     *report = {{"temperature", best->first}, {"log_loss", best->second}, {"log_loss_t1", t1->second},
                {"entities", n_entities}};
   }

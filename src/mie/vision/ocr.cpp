@@ -61,6 +61,9 @@ OcrReader::OcrReader(OcrOptions opt) : opt_(std::move(opt)), api_(std::make_uniq
                      " (install tesseract-ocr-" + opt_.language + " or set TESSDATA_PREFIX)");
   api_->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   api_->SetVariable("debug_file", "/dev/null");  // silence "Estimating resolution" chatter
+  // read() inverts dark crops itself, so Tesseract's second pass over an inverted copy of each
+  // low-confidence line is redundant: 30% of OCR time (docs/RESULTS.md, 2026-12-05 session 12).
+  api_->SetVariable("tessedit_do_invert", "0");
 }
 
 OcrReader::~OcrReader() {

@@ -17,7 +17,7 @@ namespace {
 struct Opts {
   std::string train, dev, out, glove = "auto", report;
   mie::relation::TrainOptions t;
-  bool no_glove = false;
+  bool no_glove = false, no_type_prior = false;
 };
 
 mie::cli::TrainRegistrar reg(
@@ -37,6 +37,8 @@ mie::cli::TrainRegistrar reg(
       app.add_option("--dropout", o->t.dropout, "Dropout")->capture_default_str();
       app.add_option("--none-weight", o->t.none_weight, "Loss weight of the 'None' label")->capture_default_str();
       app.add_option("--type-aux", o->t.type_aux, "Weight of the argument-type loss")->capture_default_str();
+      app.add_flag("--no-type-prior", o->no_type_prior,
+                   "Ablation: leave out the relation logits' argument-type term (compat * log p(types of the label))");
       app.add_option("--seed", o->t.seed, "Random seed")->capture_default_str();
       mie::cli::add_threads_option(app, o->t.threads, "Torch threads (one is fastest for these small models: docs/RESULTS.md)");
       app.add_option("--max-seconds", o->t.max_seconds, "Stop after the epoch that passes this time (0 = no limit)")
@@ -44,6 +46,7 @@ mie::cli::TrainRegistrar reg(
       app.add_flag("--select-best", o->t.select_best, "Keep the best dev epoch (dev is then not held out)");
       app.add_option("--report", o->report, "Write the training report (JSON) here");
       return [o]() -> int {
+        o->t.type_prior = !o->no_type_prior;
         if (!o->no_glove) {
           o->t.glove_path = o->glove == "auto" ? mie::text::default_glove_path() : o->glove;
           if (!mie::file_exists(o->t.glove_path))

@@ -76,7 +76,7 @@ RelationClassifier train_relation(const std::vector<RelExample>& train, const st
     }
   }
   impl->train_info = {{"examples", train.size()}, {"seed", opt.seed}, {"epochs", opt.epochs},
-                      {"none_weight", opt.none_weight}, {"type_aux", opt.type_aux}, {"lr", opt.lr},
+                      {"none_weight", opt.none_weight}, {"type_aux", opt.type_aux}, {"type_prior", opt.type_prior}, {"lr", opt.lr},
                       {"batch_size", opt.batch_size}, {"glove", opt.glove_path.empty() ? "" : "glove100"}};
   RelationClassifier clf(impl);
 
@@ -100,6 +100,11 @@ RelationClassifier train_relation(const std::vector<RelExample>& train, const st
 
   torch::Tensor weights = torch::ones({static_cast<int64_t>(cfg.labels.size())});
   if (impl->none_index >= 0) weights[impl->none_index] = opt.none_weight;
+  if (!opt.type_prior) {  // ablation: no argument-type term in the relation logits
+    torch::NoGradGuard ng;
+    net->compat.zero_();
+    net->compat.set_requires_grad(false);
+  }
   std::vector<torch::Tensor> params;
   for (auto& p : net->parameters())
     if (p.requires_grad()) params.push_back(p);

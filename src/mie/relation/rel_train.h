@@ -33,6 +33,7 @@ struct TrainOptions {
   float lr = 2e-3f;
   float none_weight = 0.6f;      // loss weight of "None" (others 1)
   float type_aux = 0.5f;         // weight of the argument-type loss
+  bool type_prior = true;        // relation logits += compat * log p(argument types of the label); false: compat fixed at 0
   float word_dropout = 0.05f;
   int seed = 13;
   int threads = 1;             // torch threads; a second one is slower for these small models (docs/RESULTS.md)

@@ -16,6 +16,7 @@
 #include "mie/eval/mre.h"
 #include "mie/io/mnre.h"
 #include "mie/relation/classifier.h"
+#include "mie/relation/classifier_impl.h"
 #include "mie/relation/rel_train.h"
 #include "mie/relation/schema.h"
 #include "mie/core/test_tmp.h"
@@ -136,6 +137,21 @@ TEST(RelationTrain, ModelFileRoundTrip) {
   }
   EXPECT_THROW(RelationClassifier::load(path), mie::Error);
   std::remove(path.c_str());
+}
+
+// --no-type-prior: the argument-type term of the logits stays out (compat fixed at 0, not trained)
+// and the model records it; by default compat is trained away from its initial 0.5.
+TEST(RelationTrain, TypePriorAblationKeepsCompatAtZero) {
+  Trained& t = trained();
+  std::vector<RelExample> tiny(t.train.begin(), t.train.begin() + 200);
+  TrainOptions o = small_options();
+  o.epochs = 1;
+  o.type_prior = false;
+  RelationClassifier off = train_relation(tiny, {}, o);
+  EXPECT_EQ(off.impl().net->compat.item<float>(), 0.f);
+  EXPECT_EQ(off.info()["train"]["type_prior"], false);
+  EXPECT_NE(t.clf.impl().net->compat.item<float>(), 0.5f);
+  EXPECT_EQ(t.clf.info()["train"]["type_prior"], true);
 }
 
 TEST(RelationTrain, DeterministicForASeed) {

@@ -31,6 +31,7 @@ mie::cli::TrainRegistrar reg(
       app.add_flag("--no-glove", o->no_glove, "Train without pre-trained word vectors");
       app.add_option("--encoder", o->t.encoder, "lstm or cnn")->capture_default_str()->check(CLI::IsMember({"lstm", "cnn"}));
       app.add_option("--hidden", o->t.hidden, "Encoder size per direction")->capture_default_str();
+      app.add_option("--layers", o->t.layers, "BiLSTM layers (lstm encoder)")->capture_default_str()->check(CLI::Range(1, 4));
       app.add_option("--epochs", o->t.epochs, "Training epochs")->capture_default_str();
       app.add_option("--batch", o->t.batch_size, "Batch size")->capture_default_str();
       app.add_option("--lr", o->t.lr, "Adam learning rate (decays linearly to 10%)")->capture_default_str();

@@ -11,7 +11,7 @@ namespace nn = torch::nn;
 nlohmann::json NetConfig::to_json() const {
   return {{"encoder", encoder}, {"glove_dim", glove_dim}, {"word_dim", word_dim}, {"char_dim", char_dim},
           {"char_filters", char_filters}, {"shape_dim", shape_dim}, {"pos_dim", pos_dim}, {"seg_dim", seg_dim},
-          {"hidden", hidden}, {"mlp", mlp}, {"dropout", dropout}, {"labels", labels}};
+          {"hidden", hidden}, {"layers", layers}, {"mlp", mlp}, {"dropout", dropout}, {"labels", labels}};
 }
 
 NetConfig NetConfig::from_json(const nlohmann::json& j) {
@@ -26,6 +26,7 @@ NetConfig NetConfig::from_json(const nlohmann::json& j) {
     c.pos_dim = j.at("pos_dim").get<int>();
     c.seg_dim = j.at("seg_dim").get<int>();
     c.hidden = j.at("hidden").get<int>();
+    c.layers = j.value("layers", 1);  // absent in models before 2026-12-05
     c.mlp = j.at("mlp").get<int>();
     c.dropout = j.at("dropout").get<float>();
     c.labels = j.at("labels").get<std::vector<std::string>>();
@@ -34,6 +35,7 @@ NetConfig NetConfig::from_json(const nlohmann::json& j) {
   }
   if (c.encoder != "lstm" && c.encoder != "cnn") throw Error("relation network config: unknown encoder " + c.encoder);
   if (c.labels.size() < 2) throw Error("relation network config: fewer than 2 labels");
+  if (c.layers < 1 || c.layers > 4) throw Error("relation network config: layers must be 1-4");
   return c;
 }
 
@@ -104,7 +106,11 @@ RelNetImpl::RelNetImpl(const NetConfig& c, int64_t glove_rows, int64_t word_rows
   const int64_t in = wd + c.char_filters + c.shape_dim + num_token_feats() + 2 * c.pos_dim + c.seg_dim;
   const int64_t H = 2 * c.hidden;  // token state size
   if (c.encoder == "lstm") {
-    lstm = register_module("lstm", nn::LSTM(nn::LSTMOptions(in, c.hidden).bidirectional(true).batch_first(true)));
+    lstm = register_module("lstm", nn::LSTM(nn::LSTMOptions(in, c.hidden)
+                                                .num_layers(c.layers)
+                                                .dropout(c.layers > 1 ? c.dropout : 0.0)
+                                                .bidirectional(true)
+                                                .batch_first(true)));
   } else {
     cnn1 = register_module("cnn1", nn::Conv1d(nn::Conv1dOptions(in, H, 3).padding(1)));
     cnn2 = register_module("cnn2", nn::Conv1d(nn::Conv1dOptions(H, H, 3).padding(1)));

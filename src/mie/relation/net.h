@@ -8,7 +8,7 @@
 //
 // Input per token: frozen GloVe row + trainable word row, char CNN over bytes, word shape,
 // 17 tweet token features, distance to head and tail, segment (head/tail/marker). Encoder:
-// BiLSTM or a 2-layer CNN. Pooling: "<h>"/"<t>" marker states, max over each argument span,
+// BiLSTM (1-4 layers) or a 2-layer CNN. Pooling: "<h>"/"<t>" marker states, max over each argument span,
 // and attention over all tokens with the argument pair as query. Heads: argument types
 // (per/org/loc/misc, auxiliary loss) and relations; the relation logits get
 // compat * (log p(head type) + log p(tail type)) of the label's signature, and the image vector
@@ -33,6 +33,7 @@ struct NetConfig {
   int char_dim = 24, char_filters = 48;
   int shape_dim = 16, pos_dim = 16, seg_dim = 8;
   int hidden = 128;              // per direction (lstm) / channels/2 (cnn)
+  int layers = 1;                // BiLSTM layers (lstm only; dropout between them)
   int mlp = 256;
   float dropout = 0.3f;
   std::vector<std::string> labels;

@@ -57,6 +57,7 @@ RelationClassifier train_relation(const std::vector<RelExample>& train, const st
   NetConfig cfg;
   cfg.encoder = opt.encoder;
   cfg.hidden = opt.hidden;
+  cfg.layers = opt.layers;
   cfg.mlp = opt.mlp;
   cfg.dropout = opt.dropout;
   cfg.labels.assign(label_set.begin(), label_set.end());

@@ -26,6 +26,7 @@ namespace mie::relation {
 struct TrainOptions {
   std::string encoder = "lstm";  // lstm | cnn
   int hidden = 128;
+  int layers = 1;                // BiLSTM layers
   int mlp = 256;
   float dropout = 0.3f;
   int epochs = 10;

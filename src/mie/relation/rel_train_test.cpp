@@ -154,6 +154,25 @@ TEST(RelationTrain, TypePriorAblationKeepsCompatAtZero) {
   EXPECT_EQ(t.clf.info()["train"]["type_prior"], true);
 }
 
+// BiLSTM depth is part of the model config: files written before it existed load as one layer;
+// two layers give the LSTM a second layer's weights; an out-of-range depth is refused.
+TEST(RelationTrain, NetConfigLayers) {
+  NetConfig c;
+  c.labels = {"None", "/per/per/peer"};
+  nlohmann::json j = c.to_json();
+  j.erase("layers");
+  EXPECT_EQ(NetConfig::from_json(j).layers, 1);
+  j["layers"] = 2;
+  NetConfig two = NetConfig::from_json(j);
+  EXPECT_EQ(two.layers, 2);
+  RelNet net(two, 1, 10, 4);
+  bool second = false;
+  for (const auto& p : net->named_parameters()) second = second || p.key() == "lstm.weight_ih_l1";
+  EXPECT_TRUE(second);
+  j["layers"] = 5;
+  EXPECT_THROW(NetConfig::from_json(j), mie::Error);
+}
+
 TEST(RelationTrain, DeterministicForASeed) {
   Trained& t = trained();
   std::vector<RelExample> tiny(t.train.begin(), t.train.begin() + 200);

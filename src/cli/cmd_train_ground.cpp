@@ -98,7 +98,8 @@ int run(const Opts& o) {
   const auto maj = grounding::majority_baseline(train, dev);
   std::cerr << "ground: " << st.groundable_entities << " groundable training entities; dev accuracy " << dev_s.accuracy()
             << " F1(groundable) " << dev_s.f1() << " (majority baseline: accuracy " << maj.accuracy() << ", F1 "
-            << maj.f1() << ")\n";
+            << maj.f1() << "); groundable_score log loss " << dev_s.log_loss() << " (prior " << maj.log_loss()
+            << "), Brier " << dev_s.brier() << ", ECE " << dev_s.ece() << "\n";
   nlohmann::json summary = {{"model", o.output}, {"dev", dev_s.to_json()}, {"dev_majority", maj.to_json()},
                             {"dev_per_type", nlohmann::json::object()},
                             {"caption", o.caption}, {"history", hist}};

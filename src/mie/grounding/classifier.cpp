@@ -169,28 +169,57 @@ GroundClassifier train_classifier(const std::vector<Post>& train, const FeatureC
   return c;
 }
 
-nlohmann::json BinaryScores::to_json() const {
-  return {{"n", n}, {"accuracy", accuracy()}, {"f1_groundable", f1()}, {"tp", tp}, {"fp", fp}, {"fn", fn}};
+void BinaryScores::add(bool pred, bool gold, double prob) {
+  ++n;
+  correct += pred == gold;
+  tp += pred && gold;
+  fp += pred && !gold;
+  fn += !pred && gold;
+  if (prob < 0) return;
+  const double p = std::clamp(prob, 1e-6, 1 - 1e-6);
+  ++scored;
+  log_loss_sum -= gold ? std::log(p) : std::log(1 - p);
+  brier_sum += (prob - gold) * (prob - gold);
+  const int b = std::min(9, static_cast<int>(prob * 10));
+  ++bin_n[b];
+  bin_p[b] += prob;
+  bin_pos[b] += gold;
 }
 
-namespace {
-void tally(BinaryScores& s, bool pred, bool gold) {
-  ++s.n;
-  s.correct += pred == gold;
-  s.tp += pred && gold;
-  s.fp += pred && !gold;
-  s.fn += !pred && gold;
+double BinaryScores::log_loss() const { return scored ? log_loss_sum / static_cast<double>(scored) : 0; }
+double BinaryScores::brier() const { return scored ? brier_sum / static_cast<double>(scored) : 0; }
+double BinaryScores::ece() const {
+  double e = 0;
+  for (size_t b = 0; b < bin_n.size(); ++b)
+    if (bin_n[b]) e += std::abs(bin_p[b] - bin_pos[b]) / static_cast<double>(scored);
+  return e;
 }
-}  // namespace
+
+nlohmann::json BinaryScores::to_json() const {
+  nlohmann::json j = {{"n", n}, {"accuracy", accuracy()}, {"f1_groundable", f1()}, {"tp", tp}, {"fp", fp}, {"fn", fn}};
+  if (scored) {
+    j["log_loss"] = log_loss();
+    j["brier"] = brier();
+    j["ece"] = ece();
+    nlohmann::json bins = nlohmann::json::array();  // reliability: [low edge, count, mean p, positive rate]
+    for (size_t b = 0; b < bin_n.size(); ++b)
+      if (bin_n[b])
+        bins.push_back({0.1 * static_cast<double>(b), bin_n[b], bin_p[b] / static_cast<double>(bin_n[b]),
+                        bin_pos[b] / static_cast<double>(bin_n[b])});
+    j["reliability"] = bins;
+  }
+  return j;
+}
 
 BinaryScores evaluate_classifier(const GroundClassifier& cls, const std::vector<Post>& gold,
                                  std::map<std::string, BinaryScores>* per_type) {
   BinaryScores s;
   for (const Post& p : gold)
     for (size_t i = 0; i < p.entities.size(); ++i) {
-      const bool pred = cls.prob(p, static_cast<int>(i), nullptr) >= cls.threshold;
-      tally(s, pred, p.entities[i].groundable);
-      if (per_type) tally((*per_type)[p.entities[i].type], pred, p.entities[i].groundable);
+      const float prob = cls.prob(p, static_cast<int>(i), nullptr);
+      const bool pred = prob >= cls.threshold;
+      s.add(pred, p.entities[i].groundable, prob);
+      if (per_type) (*per_type)[p.entities[i].type].add(pred, p.entities[i].groundable, prob);
     }
   return s;
 }
@@ -202,7 +231,7 @@ BinaryScores majority_baseline(const std::vector<Post>& train, const std::vector
   const bool maj = 2 * pos > n;
   BinaryScores s;
   for (const Post& p : gold)
-    for (const Entity& e : p.entities) tally(s, maj, e.groundable);
+    for (const Entity& e : p.entities) s.add(maj, e.groundable, n ? static_cast<double>(pos) / static_cast<double>(n) : 0.5);
   return s;
 }
 

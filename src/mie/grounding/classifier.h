@@ -59,8 +59,19 @@ GroundClassifier train_classifier(const std::vector<Post>& train, const FeatureC
 
 struct BinaryScores {
   long n = 0, correct = 0, tp = 0, fp = 0, fn = 0;
+  // Probability quality, over the entities added with a probability (scored = their count): summed
+  // log loss and squared error, and 10 equal-width bins of (count, sum of p, positives).
+  long scored = 0;
+  double log_loss_sum = 0, brier_sum = 0;
+  std::array<long, 10> bin_n{};
+  std::array<double, 10> bin_p{}, bin_pos{};
+
+  void add(bool pred, bool gold, double prob = -1);  // prob < 0: no probability
   double accuracy() const { return n ? 100.0 * static_cast<double>(correct) / static_cast<double>(n) : 0; }
   double f1() const { return tp ? 200.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + fn) : 0; }
+  double log_loss() const;  // mean, natural log, p clipped to [1e-6, 1 - 1e-6]; 0 when none scored
+  double brier() const;     // mean squared error of p
+  double ece() const;       // expected calibration error: sum over bins of |mean p - positive rate| * share
   nlohmann::json to_json() const;
 };
 
@@ -68,7 +79,8 @@ struct BinaryScores {
 // per_type (optional) receives the scores by entity type.
 BinaryScores evaluate_classifier(const GroundClassifier& cls, const std::vector<Post>& gold,
                                  std::map<std::string, BinaryScores>* per_type = nullptr);
-// Always predicting the training set's majority class.
+// Always predicting the training set's majority class; its probability is the training set's
+// positive rate (the prior), so log loss and Brier score have a baseline too.
 BinaryScores majority_baseline(const std::vector<Post>& train, const std::vector<Post>& gold);
 
 }  // namespace mie::grounding

@@ -2,6 +2,8 @@
 // objective, classifier training determinism and the model-file section round trip.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 
 #include "mie/grounding/classifier.h"
@@ -150,6 +152,24 @@ TEST(Kl, TrainingMovesWeightsTowardsTheGold) {
   auto out = mg::train_regions({ex}, init, opt);
   EXPECT_GT(out.weights()[12] - out.weights()[10], init.weights()[12] - init.weights()[10]);
   EXPECT_EQ(out.weights()[0], init.weights()[0]);  // untouched features stay
+}
+
+// Log loss, Brier score and expected calibration error, worked by hand: p 0.9 right, 0.9 wrong,
+// 0.2 (gold negative), and one entity without a probability (counted for accuracy only).
+TEST(Classifier, ProbabilityScores) {
+  mg::BinaryScores s;
+  s.add(true, true, 0.9);
+  s.add(true, false, 0.9);
+  s.add(false, false, 0.2);
+  s.add(false, true);
+  EXPECT_EQ(s.n, 4);
+  EXPECT_EQ(s.scored, 3);
+  EXPECT_NEAR(s.log_loss(), -(std::log(0.9) + std::log(0.1) + std::log(0.8)) / 3, 1e-12);
+  EXPECT_NEAR(s.brier(), (0.01 + 0.81 + 0.04) / 3, 1e-12);
+  // bin 9: mean p 0.9, positive rate 0.5, 2 of 3; bin 2: p 0.2, rate 0, 1 of 3.
+  EXPECT_NEAR(s.ece(), (2.0 / 3) * 0.4 + (1.0 / 3) * 0.2, 1e-12);
+  EXPECT_TRUE(s.to_json().contains("ece"));
+  EXPECT_FALSE(mg::BinaryScores{}.to_json().contains("ece"));
 }
 
 TEST(Classifier, TrainsDeterministicallyAndRoundTrips) {

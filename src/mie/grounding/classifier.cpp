@@ -8,6 +8,7 @@
 #include <random>
 
 #include "mie/core/error.h"
+#include "mie/eval/calibration.h"
 
 namespace mie::grounding {
 
@@ -176,9 +177,8 @@ void BinaryScores::add(bool pred, bool gold, double prob) {
   fp += pred && !gold;
   fn += !pred && gold;
   if (prob < 0) return;
-  const double p = std::clamp(prob, 1e-6, 1 - 1e-6);
   ++scored;
-  log_loss_sum -= gold ? std::log(p) : std::log(1 - p);
+  log_loss_sum += eval::binary_log_loss(prob, gold);
   brier_sum += (prob - gold) * (prob - gold);
   const int b = std::min(9, static_cast<int>(prob * 10));
   ++bin_n[b];

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "mie/core/error.h"
+#include "mie/eval/calibration.h"
 #include "mie/io/conll.h"
 #include "mie/ner/crf.h"
 #include "mie/ner/encoder.h"
@@ -342,8 +343,7 @@ double fit_score_temperature(const ModelSection& section, const std::vector<Post
       for (const Entity& e : pred[i].entities) {
         bool right = false;
         for (const Entity& g : dev[i].entities) right = right || (g.start == e.start && g.end == e.end && g.type == e.type);
-        const double p = std::clamp(static_cast<double>(e.score), 1e-6, 1 - 1e-6);
-        loss -= right ? std::log(p) : std::log(1 - p);
+        loss += eval::binary_log_loss(e.score, right);
         ++n_entities;
       }
     tried.emplace_back(temp, n_entities ? loss / static_cast<double>(n_entities) : 0.0);

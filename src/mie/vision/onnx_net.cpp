@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -16,7 +17,9 @@ namespace {
 
 enum class Op {
   Conv, ConvT, BatchNorm, Relu, Sigmoid, HardSigmoid, HardSwish, Clip, Add, Sub, Mul, Div,
-  GlobalAvgPool, MaxPool, Resize, Concat, Reshape, Transpose, Flatten, Identity
+  GlobalAvgPool, MaxPool, Resize, Concat, Reshape, Transpose, Flatten, Identity,
+  ScaleResidual,  // a * (1 + s): a fused a + a * s (in = {a, s})
+  AddUpsampled    // a + Resize(b): a fused Add of a nearest Resize (in = {a, b}; the Resize's scales/sizes)
 };
 
 const std::map<std::string, Op>& op_table() {
@@ -92,6 +95,38 @@ torch::Tensor depth_to_space(const torch::Tensor& y, int64_t r) {
       .permute({0, 3, 1, 2});
 }
 
+// Nearest Resize of a 4-d map by a step's scales or sizes (asymmetric coordinates, floor).
+torch::Tensor resize_nearest(const Step& s, const torch::Tensor& x) {
+  if (x.dim() != 4) throw mie::Error("Resize of a " + std::to_string(x.dim()) + "-d tensor");
+  std::vector<int64_t> size = s.sizes;
+  if (size.empty())
+    size = {int64_t(std::floor(x.size(2) * s.scales[2])), int64_t(std::floor(x.size(3) * s.scales[3]))};
+  else
+    size = {size[2], size[3]};
+  if (s.scales.empty()) return at::upsample_nearest2d(x, size);
+  return at::upsample_nearest2d(x, size, s.scales[2], s.scales[3]);
+}
+
+// a + Resize(b) where the Resize repeats each pixel of b exactly fy x fx times into a's shape: b is
+// broadcast over [N, h, fy, w, fx, C] views of channels-last maps, so the upsampled map is never
+// written (PP-OCRv3's top-down FPN adds). Other shapes and layouts fall back to Resize then Add.
+torch::Tensor add_upsampled(const Step& s, const torch::Tensor& a, const torch::Tensor& b) {
+  if (a.dim() == 4 && b.dim() == 4 && a.size(0) == b.size(0) && a.size(1) == b.size(1) && b.size(2) > 0 && b.size(3) > 0) {
+    const int64_t N = a.size(0), C = a.size(1), H = a.size(2), W = a.size(3), h = b.size(2), w = b.size(3);
+    const bool whole = H % h == 0 && W % w == 0;
+    const bool target = s.sizes.empty() ? whole && s.scales[2] == double(H / h) && s.scales[3] == double(W / w)
+                                        : s.sizes[2] == H && s.sizes[3] == W;
+    const auto cl = at::MemoryFormat::ChannelsLast;
+    if (whole && target && a.is_contiguous(cl) && b.is_contiguous(cl)) {  // [N, H, W, C] in memory
+      const int64_t fy = H / h, fx = W / w;
+      const torch::Tensor sum = at::add(a.permute({0, 2, 3, 1}).view({N, h, fy, w, fx, C}),
+                                        b.permute({0, 2, 3, 1}).view({N, h, 1, w, 1, C}));
+      return sum.view({N, H, W, C}).permute({0, 3, 1, 2});
+    }
+  }
+  return at::add(a, resize_nearest(s, b));
+}
+
 torch::Tensor run_step(const Step& s, std::vector<torch::Tensor>& v) {
   const torch::Tensor& x = v[s.in.at(0)];
   switch (s.op) {
@@ -113,16 +148,7 @@ torch::Tensor run_step(const Step& s, std::vector<torch::Tensor>& v) {
     case Op::Div: return at::div(x, v[s.in.at(1)]);
     case Op::GlobalAvgPool: return at::mean(x, {2, 3}, true);
     case Op::MaxPool: return at::max_pool2d(x, s.kernel, s.stride, s.pad, s.dil, s.ceil);
-    case Op::Resize: {
-      if (x.dim() != 4) throw mie::Error("Resize of a " + std::to_string(x.dim()) + "-d tensor");
-      std::vector<int64_t> size = s.sizes;
-      if (size.empty())
-        size = {int64_t(std::floor(x.size(2) * s.scales[2])), int64_t(std::floor(x.size(3) * s.scales[3]))};
-      else
-        size = {size[2], size[3]};
-      if (s.scales.empty()) return at::upsample_nearest2d(x, size);
-      return at::upsample_nearest2d(x, size, s.scales[2], s.scales[3]);
-    }
+    case Op::Resize: return resize_nearest(s, x);
     case Op::Concat: {
       std::vector<torch::Tensor> parts;
       for (int i : s.in) parts.push_back(v[i]);
@@ -142,6 +168,8 @@ torch::Tensor run_step(const Step& s, std::vector<torch::Tensor>& v) {
       return x.reshape({left, -1});
     }
     case Op::Identity: return x;
+    case Op::ScaleResidual: return at::mul(x, v[s.in.at(1)] + 1);
+    case Op::AddUpsampled: return add_upsampled(s, x, v[s.in.at(1)]);
   }
   throw mie::Error("unreachable");
 }
@@ -185,8 +213,15 @@ struct OnnxNet::Impl {
 
   void compile(const OnnxModel& m);
   Step make_step(const OnnxNode& n, Op op);
+  void fold_bias_add(const std::vector<int>& consumers);
   void fold_batchnorm(const std::vector<int>& consumers);
+  void fuse_scale_residual(const std::vector<int>& consumers);
+  void fuse_add_upsampled(const std::vector<int>& consumers);
+  std::map<int, size_t> live_producers() const;  // slot -> the live step writing it
+  template <class Fuse>
+  void for_add_of(Op op, const std::vector<int>& consumers, Fuse fuse);
   void fuse_hardswish(const std::vector<int>& consumers);
+  void flush_denormals();
   void plan_memory(const std::vector<int>& keep);
 };
 
@@ -375,18 +410,67 @@ void OnnxNet::Impl::compile(const OnnxModel& m) {
   for (const Step& s : steps)
     for (int i : s.in) ++consumers[i];
   for (int k : keep) ++consumers[k];
+  fold_bias_add(consumers);
   fold_batchnorm(consumers);
   fuse_hardswish(consumers);
+  fuse_scale_residual(consumers);
+  fuse_add_upsampled(consumers);
   for (Step& s : steps)
     if (s.op == Op::Relu && consumers[s.in[0]] == 1 && !consts[s.in[0]].defined() && s.in[0] != input_slot) s.inplace = true;
   std::erase_if(steps, [](const Step& s) { return s.dead; });
+  flush_denormals();
   plan_memory(keep);
+}
+
+// Weights and constants smaller than FLT_MIN (denormals) become 0. PP-OCRv3 has 50 dead channels
+// in some batch norms of its last MobileNetV3 stage (scale and shift ~1e-39); their denormal
+// outputs made the next 1x1 convolution ~20x slower (x86 computes on denormals in microcode):
+// 13 of PP-OCRv3's ~95 ms at 736x736. The outputs change by less than 1e-37 per such weight.
+void OnnxNet::Impl::flush_denormals() {
+  auto flush = [](torch::Tensor& t) {
+    if (t.defined() && t.scalar_type() == torch::kFloat)
+      t.masked_fill_(t.abs() < std::numeric_limits<float>::min(), 0.f);
+  };
+  for (torch::Tensor& c : consts) flush(c);
+  for (Step& s : steps) {
+    flush(s.w);
+    flush(s.b);
+  }
+}
+
+// Conv -> Add of a constant that is per channel ([C,1,1] or [1,C,1,1]) or a scalar, the conv's output
+// used by the Add only (Paddle exports a ConvTranspose's bias so): the constant joins the conv's
+// bias. PP-OCRv3's DB head then folds ConvTranspose -> Add -> BatchNormalization into one conv.
+void OnnxNet::Impl::fold_bias_add(const std::vector<int>& consumers) {
+  std::map<int, size_t> producer = live_producers();
+  for (Step& add : steps) {
+    if (add.op != Op::Add) continue;
+    for (int side = 0; side < 2; ++side) {
+      const int x = add.in[side];
+      const torch::Tensor& c = consts[add.in[1 - side]];
+      auto it = producer.find(x);
+      if (!c.defined() || c.scalar_type() != torch::kFloat || it == producer.end() || consumers[x] != 1) continue;
+      Step& conv = steps[it->second];
+      if (conv.op != Op::Conv || conv.dead) continue;
+      const int64_t copies = conv.shuffle ? conv.shuffle * conv.shuffle : 1;  // DCR: (i * r + j) * C + c
+      const int64_t C = conv.w.size(0) / copies;
+      const bool scalar = c.numel() == 1 && c.dim() <= 4;
+      const bool per_channel = c.numel() == C && (c.dim() == 3 || (c.dim() == 4 && c.size(0) == 1)) &&
+                               c.size(-1) == 1 && c.size(-2) == 1;
+      if (!scalar && !per_channel) continue;
+      const torch::Tensor shift = c.reshape({-1}).expand({C}).repeat({copies});
+      conv.b = conv.b.defined() ? conv.b + shift : shift.clone();
+      conv.out = add.out;
+      producer[add.out] = it->second;
+      add.dead = true;
+      break;
+    }
+  }
 }
 
 // Conv -> BatchNormalization, the conv's output used by the BN only: scale the weights, shift the bias.
 void OnnxNet::Impl::fold_batchnorm(const std::vector<int>& consumers) {
-  std::map<int, size_t> producer;
-  for (size_t i = 0; i < steps.size(); ++i) producer[steps[i].out] = i;
+  std::map<int, size_t> producer = live_producers();
   for (Step& bn : steps) {
     if (bn.op != Op::BatchNorm) continue;
     auto it = producer.find(bn.in[0]);
@@ -409,9 +493,7 @@ void OnnxNet::Impl::fold_batchnorm(const std::vector<int>& consumers) {
 
 // x * clip(x + 3, 0, 6) / 6 (Paddle's export of hard_swish) -> one HardSwish op.
 void OnnxNet::Impl::fuse_hardswish(const std::vector<int>& consumers) {
-  std::map<int, size_t> producer;
-  for (size_t i = 0; i < steps.size(); ++i)
-    if (!steps[i].dead) producer[steps[i].out] = i;
+  std::map<int, size_t> producer = live_producers();
   auto scalar = [&](int slot, double want) {
     const torch::Tensor& c = consts[slot];
     return c.defined() && c.numel() == 1 && std::abs(c.item<double>() - want) < 1e-6;
@@ -440,6 +522,55 @@ void OnnxNet::Impl::fuse_hardswish(const std::vector<int>& consumers) {
       break;
     }
   }
+}
+
+std::map<int, size_t> OnnxNet::Impl::live_producers() const {
+  std::map<int, size_t> producer;
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (!steps[i].dead) producer[steps[i].out] = i;
+  return producer;
+}
+
+// Each live Add, one of whose inputs is made by a live `op` step used by that Add only and the other
+// is computed (not a constant): fuse(add, that step, the other input) until it returns true.
+template <class Fuse>
+void OnnxNet::Impl::for_add_of(Op op, const std::vector<int>& consumers, Fuse fuse) {
+  const std::map<int, size_t> producer = live_producers();
+  for (Step& add : steps) {
+    if (add.dead || add.op != Op::Add) continue;
+    for (int side = 0; side < 2; ++side) {
+      const int made = add.in[side], other = add.in[1 - side];
+      auto it = producer.find(made);
+      if (it == producer.end() || consumers[made] != 1 || consts[other].defined()) continue;
+      Step& p = steps[it->second];
+      if (!p.dead && p.op == op && fuse(add, p, other)) break;
+    }
+  }
+}
+
+// a + a * s, the product used by the sum only (the residual squeeze-excitation of PP-OCRv3's
+// neck) -> one ScaleResidual op, a * (1 + s): one pass over the map instead of two.
+void OnnxNet::Impl::fuse_scale_residual(const std::vector<int>& consumers) {
+  for_add_of(Op::Mul, consumers, [](Step& add, Step& mul, int a) {
+    const int s = mul.in[0] == a ? mul.in[1] : mul.in[1] == a ? mul.in[0] : -1;
+    if (s < 0 || s == a) return false;
+    mul.dead = true;
+    add.op = Op::ScaleResidual;
+    add.in = {a, s};
+    return true;
+  });
+}
+
+// a + Resize(b), the resized map used by the sum only -> one AddUpsampled op (see add_upsampled).
+void OnnxNet::Impl::fuse_add_upsampled(const std::vector<int>& consumers) {
+  for_add_of(Op::Resize, consumers, [](Step& add, Step& resize, int a) {
+    resize.dead = true;
+    add.op = Op::AddUpsampled;
+    add.in = {a, resize.in[0]};
+    add.scales = resize.scales;
+    add.sizes = resize.sizes;
+    return true;
+  });
 }
 
 void OnnxNet::Impl::plan_memory(const std::vector<int>& keep) {

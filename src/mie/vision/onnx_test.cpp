@@ -129,8 +129,8 @@ TEST(Onnx, HandWrittenModelMatchesTorchAndFolds) {
   EXPECT_THROW(net.forward(x, {"c"}), mie::Error);  // not a graph output
 }
 
-// A 2x2 stride-2 ConvTranspose followed by a BatchNormalization (PP-OCRv3's DB head): rewritten as a
-// 1x1 Conv to r*r*Cout channels + depth-to-space, with the BN folded in. Checked against libtorch's
+// A 2x2 stride-2 ConvTranspose, an Add of its bias and a BatchNormalization (PP-OCRv3's DB head):
+// rewritten as a 1x1 Conv to r*r*Cout channels + depth-to-space, with the bias and the BN folded in. Checked against libtorch's
 // transposed convolution on channels-last and plain NCHW inputs, on a map large enough for oneDNN.
 TEST(Onnx, TransposedConvRewriteMatchesTorch) {
   torch::manual_seed(5);
@@ -139,11 +139,12 @@ TEST(Onnx, TransposedConvRewriteMatchesTorch) {
                                          torch::rand({4}) + 0.5};
   auto vec = [](const torch::Tensor& t) { return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel()); };
   std::string g;
-  g += bytes_field(1, node("ConvTranspose", {"x", "W", "B"}, {"t"},
+  g += bytes_field(1, node("ConvTranspose", {"x", "W"}, {"t0"},
                            {ints_attr("kernel_shape", {2, 2}), ints_attr("strides", {2, 2})}));
+  g += bytes_field(1, node("Add", {"t0", "B"}, {"t"}));  // the bias as Paddle exports it
   g += bytes_field(1, node("BatchNormalization", {"t", "s", "o", "m", "v"}, {"y"}));
   g += bytes_field(5, tensor("W", {3, 4, 2, 2}, vec(w)));
-  g += bytes_field(5, tensor("B", {4}, vec(b)));
+  g += bytes_field(5, tensor("B", {1, 4, 1, 1}, vec(b)));
   const char* names[4] = {"s", "o", "m", "v"};
   for (int i = 0; i < 4; ++i) g += bytes_field(5, tensor(names[i], {4}, vec(bn[i])));
   g += bytes_field(11, bytes_field(1, "x"));
@@ -151,7 +152,7 @@ TEST(Onnx, TransposedConvRewriteMatchesTorch) {
   const std::string path = mie::test_temp_path("convt.onnx").string();
   std::ofstream(path, std::ios::binary) << int_field(1, 7) + bytes_field(7, g) + bytes_field(8, int_field(2, 11));
   OnnxNet net(path);
-  EXPECT_EQ(net.num_steps(), 1u);  // one Conv (+ depth-to-space), the BN folded
+  EXPECT_EQ(net.num_steps(), 1u);  // one Conv (+ depth-to-space), the bias Add and the BN folded
   const torch::Tensor x = torch::randn({1, 3, 9, 11});
   const torch::Tensor t = torch::conv_transpose2d(x, w, b, 2);
   const torch::Tensor want = (t - bn[2].view({1, -1, 1, 1})) / torch::sqrt(bn[3].view({1, -1, 1, 1}) + 1e-5) *
@@ -161,6 +162,90 @@ TEST(Onnx, TransposedConvRewriteMatchesTorch) {
     const torch::Tensor got = net.forward(in)[0];
     ASSERT_EQ(got.sizes(), want.sizes());
     EXPECT_LT((got - want).abs().max().item<float>(), 1e-4) << "channels_last " << channels_last;
+  }
+}
+
+// x + x * s with s from the map's own squeeze-excitation, and r + Resize(MaxPool(r)) (PP-OCRv3's
+// neck): each pair runs as one fused step, on channels-last and plain maps; the Add of a Resize
+// whose output is not an exact multiple of its input (here 3x3 -> 7x7 by sizes) falls back.
+TEST(Onnx, ResidualScaleAndUpsampledAddAreFused) {
+  auto graph = [](bool exact) {
+    std::string g;
+    g += bytes_field(1, node("GlobalAveragePool", {"x"}, {"p"}));
+    g += bytes_field(1, node("HardSigmoid", {"p"}, {"s"}));
+    g += bytes_field(1, node("Mul", {"x", "s"}, {"m"}));
+    g += bytes_field(1, node("Add", {"x", "m"}, {"r"}));
+    g += bytes_field(1, node("MaxPool", {"r"}, {"d"}, {ints_attr("kernel_shape", {2, 2}), ints_attr("strides", {2, 2})}));
+    const std::string floor = bytes_field(1, "nearest_mode") + bytes_field(4, "floor") + int_field(20, 3);
+    const std::string asym = bytes_field(1, "coordinate_transformation_mode") + bytes_field(4, "asymmetric") + int_field(20, 3);
+    if (exact) {
+      g += bytes_field(1, node("Resize", {"d", "", "sc"}, {"u"}, {floor, asym}));
+      g += bytes_field(5, tensor("sc", {4}, {1, 1, 2, 2}));
+    } else {
+      g += bytes_field(1, node("Resize", {"d", "", "", "sz"}, {"u"}, {floor, asym}));
+      std::string sizes;
+      for (int64_t v : {1, 3, 7, 7}) sizes += int_field(7, v);
+      g += bytes_field(5, int_field(1, 4) + int_field(2, 7) + bytes_field(8, "sz") + sizes);
+    }
+    g += bytes_field(1, node("Add", {"u", "r"}, {"y"}));
+    g += bytes_field(11, bytes_field(1, "x"));
+    g += bytes_field(12, bytes_field(1, "y"));
+    return int_field(1, 7) + bytes_field(7, g) + bytes_field(8, int_field(2, 11));
+  };
+  auto reference = [](const torch::Tensor& x, int64_t side) {
+    const torch::Tensor s = (x.mean({2, 3}, true) * 0.2 + 0.5).clamp(0, 1);
+    const torch::Tensor r = x + x * s;
+    return r + at::upsample_nearest2d(at::max_pool2d(r, {2, 2}, {2, 2}), {side, side});
+  };
+  mie::TestTempDir tmp;
+  std::ofstream(tmp.file("exact.onnx"), std::ios::binary) << graph(true);
+  std::ofstream(tmp.file("sizes.onnx"), std::ios::binary) << graph(false);
+  OnnxNet exact(tmp.file("exact.onnx")), sizes(tmp.file("sizes.onnx"));
+  EXPECT_EQ(exact.num_steps(), 5u);  // pool, hard sigmoid, scale-residual, max pool, add-upsampled
+  torch::manual_seed(7);
+  for (bool channels_last : {true, false}) {
+    for (int64_t side : {8, 12}) {  // under and over kMinDnnPixels
+      torch::Tensor x = torch::randn({1, 3, side, side});
+      if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+      const torch::Tensor got = exact.forward(x)[0], want = reference(x, side);
+      ASSERT_EQ(got.sizes(), want.sizes());
+      EXPECT_LT((got - want).abs().max().item<float>(), 1e-5) << "channels_last " << channels_last << " side " << side;
+    }
+    torch::Tensor x = torch::randn({1, 3, 7, 7});
+    if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    const torch::Tensor got = sizes.forward(x)[0], want = reference(x, 7);
+    ASSERT_EQ(got.sizes(), want.sizes());
+    EXPECT_LT((got - want).abs().max().item<float>(), 1e-5) << "channels_last " << channels_last << " 7x7";
+  }
+}
+
+// A batch norm whose scale is denormal (PP-OCRv3 has 50 such dead channels in each of some layers)
+// folds into denormal conv weights; those are flushed to 0 at load, so that channel's output is
+// exactly 0 rather than a ~1e-39 denormal that slows every later convolution reading it.
+TEST(Onnx, DenormalWeightsAreFlushedToZero) {
+  const float tiny = 1e-39f;
+  ASSERT_TRUE(std::fpclassify(tiny) == FP_SUBNORMAL);
+  std::string g;
+  g += bytes_field(1, node("Conv", {"x", "W", "B"}, {"c"}, {ints_attr("kernel_shape", {1, 1})}));
+  g += bytes_field(1, node("BatchNormalization", {"c", "s", "o", "m", "v"}, {"y"}));
+  g += bytes_field(5, tensor("W", {3, 1, 1, 1}, {1.f, 1.f, tiny}));
+  g += bytes_field(5, tensor("B", {3}, {0.f, 0.f, 0.f}));
+  g += bytes_field(5, tensor("s", {3}, {tiny, 2.f, 1.f}));
+  g += bytes_field(5, tensor("o", {3}, {tiny, 0.25f, 0.f}));
+  g += bytes_field(5, tensor("m", {3}, {0.f, 0.f, 0.f}));
+  g += bytes_field(5, tensor("v", {3}, {1.f, 1.f, 1.f}));
+  g += bytes_field(11, bytes_field(1, "x"));
+  g += bytes_field(12, bytes_field(1, "y"));
+  const std::string path = mie::test_temp_path("denormal.onnx").string();
+  std::ofstream(path, std::ios::binary) << int_field(1, 7) + bytes_field(7, g) + bytes_field(8, int_field(2, 11));
+  OnnxNet net(path);
+  for (int side : {4, 12}) {  // ATen's path and oneDNN's (>= kMinDnnPixels)
+    const torch::Tensor x = torch::full({1, 1, side, side}, 3.f);
+    const torch::Tensor y = net.forward(x)[0].contiguous();
+    ASSERT_EQ(y.sizes(), (at::IntArrayRef{1, 3, side, side}));
+    EXPECT_EQ(y[0][0].abs().max().item<float>(), 0.f) << "side " << side;  // scale and shift denormal
+    EXPECT_EQ(y[0][2].abs().max().item<float>(), 0.f) << "side " << side;  // weight denormal
+    EXPECT_NEAR(y[0][1].min().item<float>(), 3.f * 2.f / std::sqrt(1.f + 1e-5f) + 0.25f, 1e-4);
   }
 }
 

@@ -9,9 +9,9 @@
 
 #include "cli/command.h"
 #include "cli/pipeline.h"
+#include "cli/post_input.h"
 #include "mie/core/error.h"
 #include "mie/core/files.h"
-#include "mie/grounding/grounder.h"
 #include "mie/io/conll.h"
 #include "mie/io/jsonl.h"
 #include "mie/io/mnre.h"
@@ -26,8 +26,8 @@ namespace {
 struct Opts {
   std::string model, input = "-", in_format = "auto", format = "jsonl", caption, knowledge, text;
   int threads = 1, batch = 256;
-  std::string image, images, sources = "face,object,text,image", vinvl;  // grounding stage
-  int vinvl_top_k = 16, text_size = 736, face_size = 640;
+  std::string image;        // the --text post's image
+  GroundCliOptions ground;  // grounding stage
 };
 
 // Reads posts in chunks: text lines, JSONL objects, or (whole) CoNLL files.
@@ -99,26 +99,9 @@ class Reader {
   }
   Post parse_json(const std::string& line) {
     try {
-      auto j = nlohmann::json::parse(line);
-      if (!j.is_object()) throw Error("expected a JSON object");
-      if (!j.contains("tokens") && j.contains("text")) {
-        if (!j["text"].is_string()) throw Error("\"text\" must be a string");
-        j["tokens"] = text::tokenize(j["text"].get<std::string>());
-      }
-      j.erase("text");
-      if (!j.contains("tokens")) throw Error("post has neither \"tokens\" nor \"text\"");
-      if (!j.contains("id")) j["id"] = std::to_string(line_no_);
-      if (j.contains("image") && j["image"].is_string()) j["image"] = {{"path", j["image"]}, {"width", 0}, {"height", 0}};
-      Post p = io::post_from_json(j);
-      p.entities.clear();
-      p.relations.clear();
-      return p;
-    } catch (const ParseError&) {
-      throw;
+      return post_from_input_json(line, std::to_string(line_no_));
     } catch (const Error& e) {
       throw ParseError(name_, line_no_, e.what());
-    } catch (const nlohmann::json::exception& e) {
-      throw ParseError(name_, line_no_, std::string("invalid JSON: ") + e.what());
     }
   }
   std::istream& in_;
@@ -164,18 +147,7 @@ int run(const Opts& o) {
     relation::predict_mnre(clf, io::read_mnre(o.input), &std::cout);
     return 0;
   }
-  if (const ModelSection* g = mf.find_section("ground")) {  // runtime options of the grounding stage
-    ModelSection s = *g;
-    grounding::GroundRuntime rt;
-    rt.sources = o.sources;
-    rt.text_size = o.text_size;
-    rt.face_size = o.face_size;
-    rt.vinvl_dir = o.vinvl;
-    rt.vinvl_top_k = o.vinvl_top_k;
-    rt.images_dir = o.images;
-    s.header["runtime"] = rt.to_json();
-    mf.set_section(std::move(s));
-  }
+  apply_ground_options(mf, o.ground);  // runtime options of the grounding stage
   if (!o.image.empty() && o.text.empty()) throw Error("--image goes with --text (JSONL input carries \"image\" per post)");
   Pipeline pipe = Pipeline::from_model(mf);
   at::set_num_threads(1);  // parallelism comes from --threads workers
@@ -212,7 +184,7 @@ int run(const Opts& o) {
   while (reader.next(posts, chunk)) {
     for (auto& p : posts) {
       if (!o.image.empty()) p.image = ImageRef{o.image, 0, 0};
-      else if (!o.images.empty() && !p.image && !p.id.empty()) p.image = ImageRef{p.id + ".jpg", 0, 0};  // CoNLL IMGID
+      else if (!o.ground.images.empty() && !p.image && !p.id.empty()) p.image = ImageRef{p.id + ".jpg", 0, 0};  // CoNLL IMGID
     }
     io::attach_aux(posts, caps, know);
     run_parallel(pipe, posts, o.threads);
@@ -251,11 +223,7 @@ Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or C
   app.add_option("--caption", o->caption, "Image captions JSONL (for models trained with context)");
   app.add_option("--knowledge", o->knowledge, "LLM knowledge JSONL (for models trained with context)");
   app.add_option("--image", o->image, "Image of the --text post (grounding stage)");
-  app.add_option("--images", o->images, "Directory of images: relative image paths resolve here; CoNLL posts use <IMGID>.jpg");
-  app.add_option("--regions,--sources", o->sources, "Grounding detectors: face,object,text,image (any subset)")->capture_default_str();
-  add_detector_size_options(app, o->text_size, o->face_size);
-  app.add_option("--vinvl", o->vinvl, "Grounding on VinVL regions: directory of <image>.npz (Entity.region = top-k index)");
-  app.add_option("--vinvl-top-k", o->vinvl_top_k, "VinVL regions per image (eval --top-k)")->capture_default_str();
+  add_ground_options(app, o->ground);
   return [o]() -> int { return run(*o); };
 });
 

@@ -4,7 +4,8 @@
 // which `mie predict` fills from its command line (--regions, --vinvl, --images); a model file
 // without it uses the detectors face,object,text,image. Each run() call analyses every distinct
 // image once (the ImageAnalyser caches by path), and only for posts with entities; concurrent
-// run() calls use their own analysers.
+// run() calls use their own analysers over one set of detectors, loaded on the first image
+// (`mie serve` answers every request with them; before, each run() loaded its own).
 #include "cli/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
@@ -14,16 +15,18 @@ namespace {
 
 class GroundStage : public Stage {
  public:
-  GroundStage(grounding::Grounder g, grounding::GroundRuntime rt) : g_(std::move(g)), rt_(std::move(rt)) {}
+  GroundStage(grounding::Grounder g, grounding::GroundRuntime rt)
+      : g_(std::move(g)), rt_(std::move(rt)), detectors_(std::make_shared<grounding::SharedDetectors>(rt_)) {}
   std::string name() const override { return grounding::kGroundSection; }
   void run(std::vector<Post>& posts) const override {
-    grounding::ImageAnalyser an(rt_);
+    grounding::ImageAnalyser an(rt_, detectors_);
     grounding::ground_posts(g_, an, posts);
   }
 
  private:
   grounding::Grounder g_;
   grounding::GroundRuntime rt_;
+  std::shared_ptr<grounding::SharedDetectors> detectors_;  // loaded on first use, then shared
 };
 
 StageRegistrar ground_stage(grounding::kGroundSection, [](const ModelFile& mf, const ModelSection& s) -> std::unique_ptr<Stage> {

@@ -42,7 +42,28 @@ Analysis make_analysis(std::vector<vision::Candidate> cands, int width, int heig
   return a;
 }
 
-ImageAnalyser::ImageAnalyser(GroundRuntime rt) : rt_(std::move(rt)) {}
+SharedDetectors::SharedDetectors(GroundRuntime rt) : rt_(std::move(rt)) {}
+SharedDetectors::~SharedDetectors() = default;
+
+vision::RegionProposer& SharedDetectors::get() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!proposer_) {
+    auto opt = vision::ProposerOptions::with_sources(rt_.sources);
+    opt.assets_dir = rt_.assets_dir;
+    opt.text_opt.input_size = rt_.text_size;
+    opt.face_opt.max_side = rt_.face_size;
+    proposer_ = std::make_unique<vision::RegionProposer>(opt);
+  }
+  return *proposer_;
+}
+
+bool SharedDetectors::loaded() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return proposer_ != nullptr;
+}
+
+ImageAnalyser::ImageAnalyser(GroundRuntime rt, std::shared_ptr<SharedDetectors> detectors)
+    : rt_(std::move(rt)), detectors_(detectors ? std::move(detectors) : std::make_shared<SharedDetectors>(rt_)) {}
 ImageAnalyser::~ImageAnalyser() = default;
 
 std::string ImageAnalyser::resolve(const std::string& path) const {
@@ -71,14 +92,7 @@ const Analysis* ImageAnalyser::analyse(const Post& p) {
     a = make_analysis(std::move(cands), size.width, size.height, 0);
   } else {
     const cv::Mat bgr = vision::load_image(path);
-    if (!proposer_) {
-      auto opt = vision::ProposerOptions::with_sources(rt_.sources);
-      opt.assets_dir = rt_.assets_dir;
-      opt.text_opt.input_size = rt_.text_size;
-      opt.face_opt.max_side = rt_.face_size;
-      proposer_ = std::make_unique<vision::RegionProposer>(opt);
-    }
-    a = make_analysis(proposer_->propose(bgr), bgr.cols, bgr.rows);
+    a = make_analysis(detectors_->get().propose(bgr), bgr.cols, bgr.rows);
   }
   return &cache_.emplace(path, std::move(a)).first->second;
 }

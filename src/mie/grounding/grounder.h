@@ -15,11 +15,13 @@
 // <vinvl_dir>/<image name>.npz in score order; Entity::region is the chosen region's index in
 // that top-k list (eval --regions), -1 for the whole image.
 // Thread safety: a const Grounder is pure. ImageAnalyser caches analyses by path and is NOT
-// thread-safe; use one per thread (detectors load lazily on first use).
+// thread-safe; use one per thread or request. Its detectors load lazily on first use; analysers
+// given the same SharedDetectors load them once and run them concurrently (a server's requests).
 #pragma once
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -56,9 +58,25 @@ struct Analysis {
   ImageSummary summary;
 };
 
+// The region proposers of one runtime, loaded on the first get() (thread-safe) and shared: propose()
+// may run on several threads at once (vision/proposer.h).
+class SharedDetectors {
+ public:
+  explicit SharedDetectors(GroundRuntime rt);
+  ~SharedDetectors();
+  vision::RegionProposer& get();  // a load error (missing or wrong model files) throws, and the next call retries
+  bool loaded() const;
+
+ private:
+  GroundRuntime rt_;
+  mutable std::mutex mu_;
+  std::unique_ptr<vision::RegionProposer> proposer_;
+};
+
 class ImageAnalyser {
  public:
-  explicit ImageAnalyser(GroundRuntime rt);
+  // `detectors`: shared, already loaded or not; none = this analyser's own (loaded on first use).
+  explicit ImageAnalyser(GroundRuntime rt, std::shared_ptr<SharedDetectors> detectors = nullptr);
   ~ImageAnalyser();
   // nullptr when the post has no image (or an empty path); throws mie::Error for missing files.
   const Analysis* analyse(const Post& p);
@@ -70,7 +88,7 @@ class ImageAnalyser {
 
  private:
   GroundRuntime rt_;
-  std::unique_ptr<vision::RegionProposer> proposer_;
+  std::shared_ptr<SharedDetectors> detectors_;
   std::map<std::string, Analysis> cache_;
 };
 

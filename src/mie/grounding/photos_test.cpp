@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 #include "mie/core/error.h"
 #include "mie/core/paths.h"
@@ -178,4 +179,46 @@ TEST(Photos, SyntheticOcrBrand) {
   bool read = false;
   for (const auto& c : a->cands) read |= c.source == "text" && mg::text_similarity("Pepsi", c.text) >= 0.8f;
   EXPECT_TRUE(read) << "OCR did not read PEPSI";
+}
+
+// Analysers sharing one SharedDetectors (a server's requests): the detectors load once, on the
+// first image (not for posts without one), and answer the same from several threads at once.
+TEST(Photos, SharedDetectorsLoadOnceAndRunConcurrently) {
+  const std::string& img = mie::vision::test::kMessi;
+  if (!mie::vision::test::have_models() || !fs::exists(img)) GTEST_SKIP() << "models or " << img << " missing";
+  auto shared = std::make_shared<mg::SharedDetectors>(mg::GroundRuntime{});
+  Post text_only;
+  text_only.tokens = {"Messi"};
+  text_only.entities = {ent(0, 1, "PER")};
+  {
+    mg::ImageAnalyser an(mg::GroundRuntime{}, shared);
+    EXPECT_EQ(an.analyse(text_only), nullptr);
+  }
+  EXPECT_FALSE(shared->loaded()) << "loaded without an image";
+  const Post p = post(img, {"Messi"}, {ent(0, 1, "PER")});
+  std::vector<mie::vision::Candidate> first;
+  {
+    mg::ImageAnalyser an(mg::GroundRuntime{}, shared);
+    first = an.analyse(p)->cands;
+  }
+  ASSERT_TRUE(shared->loaded());
+  const mie::vision::RegionProposer* loaded = &shared->get();
+  std::vector<std::vector<mie::vision::Candidate>> got(3);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] {
+      mg::ImageAnalyser an(mg::GroundRuntime{}, shared);  // one per thread, the detectors shared
+      got[i] = an.analyse(p)->cands;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(&shared->get(), loaded) << "loaded again";
+  for (const auto& g : got) {
+    ASSERT_EQ(g.size(), first.size());
+    for (size_t k = 0; k < g.size(); ++k) {
+      EXPECT_EQ(g[k].source, first[k].source);
+      EXPECT_EQ(g[k].text, first[k].text);
+      EXPECT_LT(mie::iou(g[k].box, first[k].box), 1.0001f);
+      EXPECT_GT(mie::iou(g[k].box, first[k].box), 0.999f) << "candidate " << k;
+    }
+  }
 }

@@ -1,0 +1,209 @@
+// `mie serve`: the prediction pipeline of one model file behind an HTTP server (cpp-httplib), loaded
+// once and shared by the worker threads (Pipeline is immutable; each request runs on its own posts).
+//
+//   mie serve --model models/gmner.mie --port 8080 --threads 2 &
+//   curl -s localhost:8080/health
+//   curl -s localhost:8080/predict -d '{"text": "Messi scores for Barcelona", "image": "/data/1.jpg"}'
+//   curl -s localhost:8080/predict -F 'post={"text": "Messi scores"}' -F image=@photo.jpg
+//
+// POST /predict takes the JSONL posts of `mie predict` (one JSON object per line; "image" is a path on
+// the server, relative ones resolve in --images), or a multipart form with a "post" field and an
+// uploaded "image" file; it answers mie JSONL, one line per post. Bad input (invalid JSON or UTF-8, a
+// corrupt, huge or missing image) answers 400 with {"error": "..."} naming the request line or file;
+// a body over --max-body-mb answers 413. GET /health answers the model and its stages. Logs go to
+// stderr; SIGINT or SIGTERM stops the server (exit 0).
+#include <ATen/Parallel.h>
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/pipeline.h"
+#include "cli/post_input.h"
+#include "mie/core/error.h"
+#include "mie/io/jsonl.h"
+#include "mie/ner/tagger.h"
+
+namespace mie::cli {
+namespace {
+
+struct Opts {
+  std::string model, host = "127.0.0.1";
+  int port = 8080, threads = 2, max_body_mb = 32;
+  GroundCliOptions ground;
+};
+
+// A scratch directory for uploaded images, removed with everything in it when the server stops.
+class UploadDir {
+ public:
+  UploadDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/mie-serve-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) throw Error("cannot create a directory for uploads from " + tmpl);
+    dir_ = tmpl;
+  }
+  ~UploadDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  // Writes one upload to a new file; the file is removed when the returned handle goes.
+  std::shared_ptr<const std::string> write(const std::string& bytes) {
+    auto path = std::make_shared<std::string>((dir_ / ("upload-" + std::to_string(next_++))).string());
+    std::ofstream(*path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return std::shared_ptr<const std::string>(new std::string(*path), [](const std::string* p) {
+      std::error_code ec;
+      std::filesystem::remove(*p, ec);
+      delete p;
+    });
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::atomic<long> next_{0};
+};
+
+// The posts of one request: JSONL lines, or a multipart form's "post" with an uploaded "image".
+std::vector<Post> request_posts(const httplib::Request& req, UploadDir& uploads, std::shared_ptr<const std::string>& upload) {
+  std::vector<Post> posts;
+  if (req.is_multipart_form_data()) {
+    if (!req.has_file("post")) throw Error("multipart request without a \"post\" field (the post's JSON)");
+    Post p = post_from_input_json(req.get_file_value("post").content, "1");
+    if (req.has_file("image")) {
+      upload = uploads.write(req.get_file_value("image").content);
+      p.image = ImageRef{*upload, 0, 0};
+    }
+    posts.push_back(std::move(p));
+    return posts;
+  }
+  std::istringstream in(req.body);
+  std::string line;
+  for (long n = 1; std::getline(in, line); ++n) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      posts.push_back(post_from_input_json(line, std::to_string(n)));
+    } catch (const Error& e) {
+      throw Error("request line " + std::to_string(n) + ": " + e.what());
+    }
+  }
+  if (posts.empty()) throw Error("empty request: send one JSON post per line ({\"text\": ...})");
+  return posts;
+}
+
+// Messages may quote the request's bytes: invalid UTF-8 is replaced (U+FFFD), never a throw.
+std::string error_body(const std::string& what) {
+  return nlohmann::json{{"error", what}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+int run(const Opts& o) {
+  ModelFile mf = ModelFile::load(o.model);
+  if (!mf.find_section(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
+  apply_ground_options(mf, o.ground);
+  const Pipeline pipe = Pipeline::from_model(mf);
+  at::set_num_threads(1);  // parallelism comes from the server's worker threads
+  UploadDir uploads;
+  std::mutex log_mu;
+
+  httplib::Server svr;
+  svr.new_task_queue = [n = o.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+  svr.set_payload_max_length(static_cast<size_t>(o.max_body_mb) << 20);
+  svr.set_socket_options([](socket_t sock) {  // httplib's default adds SO_REUSEPORT: a second server
+    int yes = 1;                               // would share the port and split its requests
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  nlohmann::json health = {{"status", "ok"}, {"model", o.model}, {"stages", pipe.stage_names()}};
+  svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(health.dump() + "\n", "application/json");
+  });
+  svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res) {
+    const auto t0 = std::chrono::steady_clock::now();
+    size_t n = 0;
+    std::shared_ptr<const std::string> upload;  // the uploaded image's file, removed after the answer
+    try {
+      std::vector<Post> posts = request_posts(req, uploads, upload);
+      pipe.run(posts);
+      std::ostringstream out;
+      for (Post& p : posts) {
+        p.caption.clear();
+        p.knowledge.clear();
+        if (upload && p.image && p.image->path == *upload) p.image->path = "upload";
+        io::write_jsonl_line(out, p);
+      }
+      n = posts.size();
+      res.status = 200;
+      res.set_content(out.str(), "application/x-ndjson");
+    } catch (const Error& e) {
+      res.status = 400;
+      std::string what = e.what();
+      if (upload) {  // name the upload, not the scratch file
+        for (size_t at; (at = what.find(*upload)) != std::string::npos;) what.replace(at, upload->size(), "the uploaded image");
+      }
+      res.set_content(error_body(what), "application/json");
+    } catch (const std::exception& e) {
+      res.status = 500;
+      res.set_content(error_body(std::string("internal error: ") + e.what()), "application/json");
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::cerr << "serve: POST /predict " << res.status << ", " << n << " posts in " << s << " s\n";
+  });
+
+  int port = o.port;
+  if (port == 0) port = svr.bind_to_any_port(o.host);
+  else if (!svr.bind_to_port(o.host, port)) port = -1;
+  if (port <= 0) throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use, or not this machine's?)");
+
+  // SIGINT/SIGTERM are taken by a waiting thread (blocked everywhere else, the workers included).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::atomic<bool> signalled{false};
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    signalled = true;
+    svr.stop();
+  });
+  {
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::cerr << "serve: " << o.model << " (stages";
+    for (const auto& s : pipe.stage_names()) std::cerr << " " << s;
+    std::cerr << ") listening on http://" << o.host << ":" << port << " with " << o.threads << " threads" << std::endl;
+  }
+  const bool ok = svr.listen_after_bind();
+  if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listen failed: release the waiting thread
+  stopper.join();
+  std::cerr << "serve: stopped" << std::endl;
+  return ok ? 0 : 2;
+}
+
+Registrar reg("serve", "Serve a model over HTTP: POST /predict (JSONL posts or a form with an uploaded image), GET /health",
+              [](CLI::App& app) {
+  auto o = std::make_shared<Opts>();
+  app.add_option("--model", o->model, "Model file (mie train ...)")->required();
+  app.add_option("--host", o->host, "Address to listen on (0.0.0.0: every interface)")->capture_default_str();
+  app.add_option("--port", o->port, "Port (0: any free port, printed on stderr)")->check(CLI::Range(0, 65535))->capture_default_str();
+  add_threads_option(app, o->threads, "Worker threads (requests answered at once)");
+  app.add_option("--max-body-mb", o->max_body_mb, "Largest request body in MiB (larger: 413)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  add_ground_options(app, o->ground);
+  return [o]() -> int { return run(*o); };
+});
+
+}  // namespace
+}  // namespace mie::cli

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# e2e: `mie serve` with the default model, over real HTTP (curl): /health, JSONL posts answered
+# exactly as `mie predict` answers them, an uploaded image grounded like the same file by path,
+# concurrent requests, bad input (400 naming the line or file, 413, 404), SIGTERM (exit 0, uploads
+# removed) and a port already in use (exit 2).
+# Args: path to the mie binary, source dir (tests/lib.sh).
+source "$(dirname "$0")/../lib.sh" "$@"
+ASSETS=${MIE_ASSETS:-$SRC/../shared/models}
+[[ -f $SRC/assets/SHA256SUMS && -z ${MIE_ASSETS:-} ]] && ASSETS=$SRC/assets
+MODEL=${MIE_MODELS:-$SRC/models}/gmner.mie
+IMG=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
+[ -s "$MODEL" ] || fail "no default model at $MODEL (scripts/setup.sh trains it)"
+command -v curl > /dev/null || fail "curl is missing (scripts/apt-packages.txt)"
+if [[ ! -f $ASSETS/yunet/yunet_n_320_320.onnx || ! -f $IMG ]]; then
+  skip "models ($ASSETS) or $IMG missing"
+fi
+
+mkdir "$TMP/tmpdir"
+TMPDIR=$TMP/tmpdir "$MIE" serve --model "$MODEL" --port 0 --threads 2 --max-body-mb 1 2> "$TMP/serve.log" &
+PID=$!
+trap 'kill $PID 2> /dev/null || true; rm -rf "$TMP"' EXIT
+PORT=
+for _ in $(seq 1 120); do
+  PORT=$(grep -o 'listening on http://[^ ]*' "$TMP/serve.log" | sed 's/.*://' || true)
+  [[ -n $PORT ]] && break
+  kill -0 $PID 2> /dev/null || fail "mie serve exited: $(cat "$TMP/serve.log")"
+  sleep 0.5
+done
+[[ -n $PORT ]] || fail "mie serve did not start: $(cat "$TMP/serve.log")"
+URL=http://127.0.0.1:$PORT
+# curl METHOD-ARGS...: prints the body, then the status on its own line
+call() { curl -s -w '\n%{http_code}\n' "$@"; }
+
+call "$URL/health" > "$TMP/health"
+[[ $(tail -1 "$TMP/health") == 200 ]] || fail "/health: $(cat "$TMP/health")"
+python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).read().split("\n")[0]); assert j["status"]=="ok" and j["stages"]==["ner","ground"], j' "$TMP/health"
+
+# Two posts in one request: the answer is mie predict's, line for line.
+cat > "$TMP/posts.jsonl" <<EOF
+{"id": "p1", "text": "Lionel Messi scores again for Barcelona", "image": "$IMG"}
+{"id": "p2", "text": "RT @nasa : Barack Obama visits New York"}
+EOF
+call "$URL/predict" --data-binary @"$TMP/posts.jsonl" > "$TMP/served"
+[[ $(tail -1 "$TMP/served") == 200 ]] || fail "/predict: $(cat "$TMP/served")"
+"$MIE" predict --model "$MODEL" --input "$TMP/posts.jsonl" > "$TMP/predicted" 2> /dev/null
+diff <(head -n -2 "$TMP/served") "$TMP/predicted" || fail "mie serve and mie predict answer differently"
+python3 - "$TMP/predicted" <<'EOF'
+import json, sys
+p1, p2 = [json.loads(l) for l in open(sys.argv[1])]
+messi = [e for e in p1["entities"] if e["text"] == "Lionel Messi"]
+assert messi and messi[0]["type"] == "PER" and messi[0]["groundable"] and len(messi[0]["boxes"]) == 1, p1
+assert p2["id"] == "p2" and any(e["text"] == "Barack Obama" for e in p2["entities"]), p2
+EOF
+
+# The same post with its image uploaded: the same entities and boxes; the path reads "upload".
+call "$URL/predict" -F "post={\"id\": \"p1\", \"text\": \"Lionel Messi scores again for Barcelona\"}" -F "image=@$IMG" > "$TMP/upload"
+[[ $(tail -1 "$TMP/upload") == 200 ]] || fail "upload: $(cat "$TMP/upload")"
+python3 - "$TMP/upload" "$TMP/predicted" <<'EOF'
+import json, sys
+up = json.loads(open(sys.argv[1]).read().split("\n")[0])
+ref = json.loads(open(sys.argv[2]).readline())
+assert up["image"]["path"] == "upload" and up["image"]["width"] == ref["image"]["width"], up["image"]
+assert up["entities"] == ref["entities"], (up["entities"], ref["entities"])
+EOF
+
+# Four requests at once on two workers: each answered, all alike.
+pids=()
+for i in 1 2 3 4; do
+  call "$URL/predict" --data-binary @"$TMP/posts.jsonl" > "$TMP/par$i" &
+  pids+=($!)
+done
+wait "${pids[@]}"
+for i in 1 2 3 4; do cmp -s "$TMP/par$i" "$TMP/served" || fail "concurrent request $i: $(head -c 300 "$TMP/par$i")"; done
+
+# Bad input: 400 naming the line or file, 413 over --max-body-mb, 404 elsewhere; the server lives on.
+expect() {  # expect STATUS PATTERN curl-args...
+  local want=$1 pattern=$2; shift 2
+  call "$URL/predict" "$@" > "$TMP/bad"
+  [[ $(tail -1 "$TMP/bad") == "$want" ]] || fail "expected $want for $*: $(cat "$TMP/bad")"
+  grep -q -- "$pattern" "$TMP/bad" || fail "expected '$pattern' for $*: $(cat "$TMP/bad")"
+}
+expect 400 'request line 2: invalid JSON' --data-binary $'{"text": "fine"}\n{"text": broken'
+expect 400 'ill-formed UTF-8' --data-binary $'{"text": "bad \xff byte"}'
+expect 400 'neither \\"tokens\\" nor \\"text\\"' -d '{"id": "x"}'
+expect 400 '/no/such.jpg: cannot open image file' -d '{"text": "Messi", "image": "/no/such.jpg"}'
+expect 400 'empty request' -d ''
+head -c 5000 /dev/urandom > "$TMP/junk.jpg"
+expect 400 'the uploaded image: not a JPEG or PNG' -F 'post={"text": "Messi"}' -F "image=@$TMP/junk.jpg"
+expect 400 'without a \\"post\\" field' -F "image=@$IMG"
+head -c 2000000 /dev/zero > "$TMP/big"
+expect 413 '' --data-binary @"$TMP/big"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/nothing") == 404 ]] || fail "unknown path: not 404"
+[[ $(tail -1 "$(call "$URL/health" > "$TMP/h2"; echo "$TMP/h2")") == 200 ]] || fail "server died after bad input"
+
+# A second server on the same port: exit 2, the port named.
+set +e
+timeout 60 "$MIE" serve --model "$MODEL" --port "$PORT" 2> "$TMP/busy.log"; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q "cannot listen on 127.0.0.1:$PORT" "$TMP/busy.log" || fail "port in use: exit $rc, $(cat "$TMP/busy.log")"
+
+# SIGTERM: a clean stop, exit 0, the upload directory gone.
+kill -TERM $PID
+set +e
+wait $PID; rc=$?
+set -e
+[[ $rc == 0 ]] || fail "exit status $rc after SIGTERM: $(tail -3 "$TMP/serve.log")"
+grep -q "serve: stopped" "$TMP/serve.log" || fail "no stop message"
+[[ -z $(ls -A "$TMP/tmpdir") ]] || fail "uploads left behind: $(ls "$TMP/tmpdir")"
+grep -c "POST /predict 200" "$TMP/serve.log" | grep -q '^6$' || fail "expected 6 answered requests in the log: $(cat "$TMP/serve.log")"
+echo "serve: ok (port $PORT)"

@@ -19,10 +19,12 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -75,20 +77,58 @@ class UploadDir {
   std::atomic<long> next_{0};
 };
 
+// A request's body as sent, read by the handler itself: httplib's own reading would parse a body
+// labelled application/x-www-form-urlencoded (what `curl -d` sends) as a form and refuse it over
+// 8 KB. Multipart parts are collected by name.
+struct Body {
+  std::string raw;
+  std::map<std::string, httplib::MultipartFormData> parts;
+  bool multipart = false;
+};
+
+// Throws mie::Error when the body cannot be read whole (httplib then has set 413 when it is over
+// the size limit).
+Body read_body(const httplib::Request& req, const httplib::ContentReader& read, int max_body_mb) {
+  Body b;
+  b.multipart = req.is_multipart_form_data();
+  bool ok;
+  if (b.multipart) {
+    std::string name;
+    ok = read(
+        [&](const httplib::MultipartFormData& part) {
+          name = part.name;
+          b.parts[name] = part;
+          return true;
+        },
+        [&](const char* data, size_t n) {
+          b.parts[name].content.append(data, n);
+          return true;
+        });
+  } else {
+    ok = read([&](const char* data, size_t n) {
+      b.raw.append(data, n);
+      return true;
+    });
+  }
+  if (!ok) throw Error("cannot read the request body (over --max-body-mb " + std::to_string(max_body_mb) + ", or cut short)");
+  return b;
+}
+
 // The posts of one request: JSONL lines, or a multipart form's "post" with an uploaded "image".
-std::vector<Post> request_posts(const httplib::Request& req, UploadDir& uploads, std::shared_ptr<const std::string>& upload) {
+std::vector<Post> request_posts(const Body& body, UploadDir& uploads, std::shared_ptr<const std::string>& upload) {
   std::vector<Post> posts;
-  if (req.is_multipart_form_data()) {
-    if (!req.has_file("post")) throw Error("multipart request without a \"post\" field (the post's JSON)");
-    Post p = post_from_input_json(req.get_file_value("post").content, "1");
-    if (req.has_file("image")) {
-      upload = uploads.write(req.get_file_value("image").content);
+  if (body.multipart) {
+    auto post = body.parts.find("post");
+    if (post == body.parts.end()) throw Error("multipart request without a \"post\" field (the post's JSON)");
+    Post p = post_from_input_json(post->second.content, "1");
+    if (auto image = body.parts.find("image"); image != body.parts.end()) {
+      upload = uploads.write(image->second.content);
       p.image = ImageRef{*upload, 0, 0};
     }
     posts.push_back(std::move(p));
     return posts;
   }
-  std::istringstream in(req.body);
+  std::istringstream in(body.raw);
   std::string line;
   for (long n = 1; std::getline(in, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -113,6 +153,7 @@ int run(const Opts& o) {
   apply_ground_options(mf, o.ground);
   const Pipeline pipe = Pipeline::from_model(mf);
   at::set_num_threads(1);  // parallelism comes from the server's worker threads
+  std::signal(SIGPIPE, SIG_IGN);  // a client gone before its answer: a failed write, not the process's end
   UploadDir uploads;
   std::mutex log_mu;
 
@@ -127,12 +168,12 @@ int run(const Opts& o) {
   svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(health.dump() + "\n", "application/json");
   });
-  svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res) {
+  svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     const auto t0 = std::chrono::steady_clock::now();
     size_t n = 0;
     std::shared_ptr<const std::string> upload;  // the uploaded image's file, removed after the answer
     try {
-      std::vector<Post> posts = request_posts(req, uploads, upload);
+      std::vector<Post> posts = request_posts(read_body(req, read, o.max_body_mb), uploads, upload);
       pipe.run(posts);
       std::ostringstream out;
       for (Post& p : posts) {
@@ -145,7 +186,7 @@ int run(const Opts& o) {
       res.status = 200;
       res.set_content(out.str(), "application/x-ndjson");
     } catch (const Error& e) {
-      res.status = 400;
+      if (res.status != 413) res.status = 400;
       std::string what = e.what();
       if (upload) {  // name the upload, not the scratch file
         for (size_t at; (at = what.find(*upload)) != std::string::npos;) what.replace(at, upload->size(), "the uploaded image");

@@ -63,13 +63,16 @@ class UploadDir {
   }
   // Writes one upload to a new file; the file is removed when the returned handle goes.
   std::shared_ptr<const std::string> write(const std::string& bytes) {
-    auto path = std::make_shared<std::string>((dir_ / ("upload-" + std::to_string(next_++))).string());
-    std::ofstream(*path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return std::shared_ptr<const std::string>(new std::string(*path), [](const std::string* p) {
-      std::error_code ec;
-      std::filesystem::remove(*p, ec);
-      delete p;
-    });
+    std::shared_ptr<const std::string> path(new std::string((dir_ / ("upload-" + std::to_string(next_++))).string()),
+                                            [](const std::string* p) {
+                                              std::error_code ec;
+                                              std::filesystem::remove(*p, ec);
+                                              delete p;
+                                            });
+    std::ofstream out(*path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw Error("cannot store the uploaded image in " + dir_.string() + " (disk full?)");
+    return path;
   }
 
  private:
@@ -164,10 +167,9 @@ int run(const Opts& o) {
     int yes = 1;                               // would share the port and split its requests
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  nlohmann::json health = {{"status", "ok"}, {"model", o.model}, {"stages", pipe.stage_names()}};
-  svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(health.dump() + "\n", "application/json");
-  });
+  const std::string health = nlohmann::json{{"status", "ok"}, {"model", o.model}, {"stages", pipe.stage_names()}}.dump(
+                                 -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.set_content(health, "application/json"); });
   svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     const auto t0 = std::chrono::steady_clock::now();
     size_t n = 0;

@@ -6,9 +6,9 @@
 //   curl -s localhost:8080/predict -d '{"text": "Messi scores for Barcelona", "image": "/data/1.jpg"}'
 //   curl -s localhost:8080/predict -F 'post={"text": "Messi scores"}' -F image=@photo.jpg
 //
-// POST /predict takes the JSONL posts of `mie predict` (one JSON object per line; "image" is a path on
-// the server, relative ones resolve in --images), or a multipart form with a "post" field and an
-// uploaded "image" file; it answers mie JSONL, one line per post. Bad input (invalid JSON or UTF-8, a
+// POST /predict takes the JSONL posts of `mie predict` (one JSON object per line, or one JSON array of
+// them; "image" is a path on the server, relative ones resolve in --images), or a multipart form with
+// a "post" field and an uploaded "image" file; it answers mie JSONL, one line per post. Bad input (invalid JSON or UTF-8, a
 // corrupt, huge or missing image) answers 400 with {"error": "..."} naming the request line or file;
 // a body over --max-body-mb answers 413. GET /health answers the model and its stages. Logs go to
 // stderr; SIGINT or SIGTERM stops the server (exit 0).
@@ -117,7 +117,8 @@ Body read_body(const httplib::Request& req, const httplib::ContentReader& read, 
   return b;
 }
 
-// The posts of one request: JSONL lines, or a multipart form's "post" with an uploaded "image".
+// The posts of one request: JSONL lines, one JSON array of posts, or a multipart form's "post" with
+// an uploaded "image".
 std::vector<Post> request_posts(const Body& body, UploadDir& uploads, std::shared_ptr<const std::string>& upload) {
   std::vector<Post> posts;
   if (body.multipart) {
@@ -129,6 +130,23 @@ std::vector<Post> request_posts(const Body& body, UploadDir& uploads, std::share
       p.image = ImageRef{*upload, 0, 0};
     }
     posts.push_back(std::move(p));
+    return posts;
+  }
+  if (const size_t first = body.raw.find_first_not_of(" \t\r\n"); first != std::string::npos && body.raw[first] == '[') {
+    nlohmann::json array;  // one JSON array of posts
+    try {
+      array = nlohmann::json::parse(body.raw);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(std::string("invalid JSON array: ") + e.what());
+    }
+    for (size_t i = 0; i < array.size(); ++i) {
+      try {
+        posts.push_back(post_from_input_json(array[i].dump(), std::to_string(i + 1)));
+      } catch (const Error& e) {
+        throw Error("request post " + std::to_string(i + 1) + ": " + e.what());
+      }
+    }
+    if (posts.empty()) throw Error("empty request: the array holds no post");
     return posts;
   }
   std::istringstream in(body.raw);

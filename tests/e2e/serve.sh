@@ -52,6 +52,11 @@ assert messi and messi[0]["type"] == "PER" and messi[0]["groundable"] and len(me
 assert p2["id"] == "p2" and any(e["text"] == "Barack Obama" for e in p2["entities"]), p2
 EOF
 
+# The same two posts as one JSON array: the same answer.
+python3 -c 'import json,sys; print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' "$TMP/posts.jsonl" > "$TMP/posts.json"
+call "$URL/predict" --data-binary @"$TMP/posts.json" > "$TMP/array"
+diff "$TMP/array" "$TMP/served" || fail "a JSON array answers differently from JSONL"
+
 # The same post with its image uploaded: the same entities and boxes; the path reads "upload".
 call "$URL/predict" -F "post={\"id\": \"p1\", \"text\": \"Lionel Messi scores again for Barcelona\"}" -F "image=@$IMG" > "$TMP/upload"
 [[ $(tail -1 "$TMP/upload") == 200 ]] || fail "upload: $(cat "$TMP/upload")"
@@ -91,6 +96,7 @@ expect 400 'ill-formed UTF-8' --data-binary $'{"text": "bad \xff byte"}'
 expect 400 'neither \\"tokens\\" nor \\"text\\"' -d '{"id": "x"}'
 expect 400 '/no/such.jpg: cannot open image file' -d '{"text": "Messi", "image": "/no/such.jpg"}'
 expect 400 'empty request' -d ''
+expect 400 'request post 2: post has neither' --data-binary '[{"text": "fine"}, {"id": "x"}]'
 head -c 5000 /dev/urandom > "$TMP/junk.jpg"
 expect 400 'the uploaded image: not a JPEG or PNG' -F 'post={"text": "Messi"}' -F "image=@$TMP/junk.jpg"
 expect 400 'without a \\"post\\" field' -F "image=@$IMG"
@@ -113,5 +119,5 @@ set -e
 [[ $rc == 0 ]] || fail "exit status $rc after SIGTERM: $(tail -3 "$TMP/serve.log")"
 grep -q "serve: stopped" "$TMP/serve.log" || fail "no stop message"
 [[ -z $(ls -A "$TMP/tmpdir") ]] || fail "uploads left behind: $(ls "$TMP/tmpdir")"
-grep -c "POST /predict 200" "$TMP/serve.log" | grep -q '^\(10\|11\|12\)$' || fail "expected 10-12 answered requests in the log: $(cat "$TMP/serve.log")"
+grep -c "POST /predict 200" "$TMP/serve.log" | grep -q '^\(11\|12\|13\)$' || fail "expected 11-13 answered requests in the log: $(cat "$TMP/serve.log")"
 echo "serve: ok (port $PORT)"

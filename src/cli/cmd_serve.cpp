@@ -169,6 +169,13 @@ std::string error_body(const std::string& what) {
 }
 
 int run(const Opts& o) {
+  // SIGINT/SIGTERM are taken by one waiting thread (below), so they are blocked first, before any
+  // library starts threads of its own (every thread inherits the mask: the workers included).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ModelFile mf = ModelFile::load(o.model);
   if (!mf.find_section(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
   apply_ground_options(mf, o.ground);
@@ -226,12 +233,6 @@ int run(const Opts& o) {
   else if (!svr.bind_to_port(o.host, port)) port = -1;
   if (port <= 0) throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use, or not this machine's?)");
 
-  // SIGINT/SIGTERM are taken by a waiting thread (blocked everywhere else, the workers included).
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::atomic<bool> signalled{false};
   std::thread stopper([&] {
     int sig = 0;

@@ -5,10 +5,13 @@
 //   curl -s localhost:8080/health
 //   curl -s localhost:8080/predict -d '{"text": "Messi scores for Barcelona", "image": "/data/1.jpg"}'
 //   curl -s localhost:8080/predict -F 'post={"text": "Messi scores"}' -F image=@photo.jpg
+//   curl -s localhost:8080/detect -F image=@photo.jpg
 //
 // POST /predict takes the JSONL posts of `mie predict` (one JSON object per line, or one JSON array of
 // them; "image" is a path on the server, relative ones resolve in --images), or a multipart form with
-// a "post" field and an uploaded "image" file; it answers mie JSONL, one line per post. Bad input (invalid JSON or UTF-8, a
+// a "post" field and an uploaded "image" file; it answers mie JSONL, one line per post. POST /detect
+// takes {"image": "path"} or a form with an uploaded "image" and answers its region proposals as
+// `mie detect` prints them. Bad input (invalid JSON or UTF-8, a
 // corrupt, huge or missing image) answers 400 with {"error": "..."} naming the request line or file;
 // a body over --max-body-mb answers 413. GET /health answers the model and its stages. Logs go to
 // stderr; SIGINT or SIGTERM stops the server (exit 0).
@@ -36,7 +39,11 @@
 #include "cli/pipeline.h"
 #include "cli/post_input.h"
 #include "mie/core/error.h"
+#include "mie/grounding/grounder.h"
 #include "mie/io/jsonl.h"
+#include "mie/vision/candidate.h"
+#include "mie/vision/image.h"
+#include "mie/vision/proposer.h"
 #include "mie/ner/tagger.h"
 
 namespace mie::cli {
@@ -195,23 +202,15 @@ int run(const Opts& o) {
   const std::string health = nlohmann::json{{"status", "ok"}, {"model", o.model}, {"stages", pipe.stage_names()}}.dump(
                                  -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.set_content(health, "application/json"); });
-  svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+  // Runs `make` (it sets the answer and returns how many posts or candidates it holds); its errors
+  // answer 400 (413 kept: the body was over the limit) or 500, naming an upload as such; logs.
+  auto answer = [&](const char* route, httplib::Response& res, const std::shared_ptr<const std::string>& upload,
+                    const char* unit, auto make) {
     const auto t0 = std::chrono::steady_clock::now();
     size_t n = 0;
-    std::shared_ptr<const std::string> upload;  // the uploaded image's file, removed after the answer
     try {
-      std::vector<Post> posts = request_posts(read_body(req, read, o.max_body_mb), uploads, upload);
-      pipe.run(posts);
-      std::ostringstream out;
-      for (Post& p : posts) {
-        p.caption.clear();
-        p.knowledge.clear();
-        if (upload && p.image && p.image->path == *upload) p.image->path = "upload";
-        io::write_jsonl_line(out, p);
-      }
-      n = posts.size();
+      n = make();
       res.status = 200;
-      res.set_content(out.str(), "application/x-ndjson");
     } catch (const Error& e) {
       if (res.status != 413) res.status = 400;
       std::string what = e.what();
@@ -225,7 +224,55 @@ int run(const Opts& o) {
     }
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::lock_guard<std::mutex> lock(log_mu);
-    std::cerr << "serve: POST /predict " << res.status << ", " << n << " posts in " << s << " s\n";
+    std::cerr << "serve: POST " << route << " " << res.status << ", " << n << " " << unit << " in " << s << " s\n";
+  };
+  svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    std::shared_ptr<const std::string> upload;  // the uploaded image's file, removed after the answer
+    answer("/predict", res, upload, "posts", [&] {
+      std::vector<Post> posts = request_posts(read_body(req, read, o.max_body_mb), uploads, upload);
+      pipe.run(posts);
+      std::ostringstream out;
+      for (Post& p : posts) {
+        p.caption.clear();
+        p.knowledge.clear();
+        if (upload && p.image && p.image->path == *upload) p.image->path = "upload";
+        io::write_jsonl_line(out, p);
+      }
+      res.set_content(out.str(), "application/x-ndjson");
+      return posts.size();
+    });
+  });
+  // Region proposals of one image, as `mie detect` prints them; detectors of their own, loaded on
+  // the first /detect (the grounding stage's load on the first /predict image).
+  auto detectors = std::make_shared<grounding::SharedDetectors>(ground_runtime(o.ground));
+  svr.Post("/detect", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    answer("/detect", res, nullptr, "candidates", [&] {
+      const Body body = read_body(req, read, o.max_body_mb);
+      std::string name = "upload";
+      cv::Mat bgr;
+      if (body.multipart) {
+        auto image = body.parts.find("image");
+        if (image == body.parts.end()) throw Error("multipart request without an \"image\" file");
+        const std::string& bytes = image->second.content;
+        bgr = vision::decode_image(std::vector<uint8_t>(bytes.begin(), bytes.end()), "the uploaded image");
+      } else {
+        nlohmann::json j;
+        try {
+          j = nlohmann::json::parse(body.raw);
+        } catch (const nlohmann::json::exception& e) {
+          throw Error(std::string("invalid JSON: ") + e.what());
+        }
+        if (!j.is_object() || !j.contains("image") || !j["image"].is_string())
+          throw Error("expected {\"image\": \"path\"} or a form with an \"image\" file");
+        name = j["image"].get<std::string>();
+        const bool relative = !o.ground.images.empty() && !std::filesystem::path(name).is_absolute();
+        bgr = vision::load_image(relative ? (std::filesystem::path(o.ground.images) / name).string() : name);
+      }
+      const std::vector<vision::Candidate> cands = detectors->get().propose(bgr);
+      const nlohmann::json j = {{"image", name}, {"width", bgr.cols}, {"height", bgr.rows}, {"candidates", vision::to_json(cands)}};
+      res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
+      return cands.size();
+    });
   });
 
   int port = o.port;
@@ -253,7 +300,7 @@ int run(const Opts& o) {
   return ok ? 0 : 2;
 }
 
-Registrar reg("serve", "Serve a model over HTTP: POST /predict (JSONL posts or a form with an uploaded image), GET /health",
+Registrar reg("serve", "Serve a model over HTTP: POST /predict (JSONL posts or a form with an uploaded image), POST /detect, GET /health",
               [](CLI::App& app) {
   auto o = std::make_shared<Opts>();
   app.add_option("--model", o->model, "Model file (mie train ...)")->required();

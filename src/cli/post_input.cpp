@@ -46,10 +46,7 @@ void add_ground_options(CLI::App& app, GroundCliOptions& o) {
   app.add_option("--vinvl-top-k", o.vinvl_top_k, "VinVL regions per image (eval --top-k)")->capture_default_str();
 }
 
-void apply_ground_options(ModelFile& mf, const GroundCliOptions& o) {
-  const ModelSection* g = mf.find_section("ground");
-  if (!g) return;
-  ModelSection s = *g;
+grounding::GroundRuntime ground_runtime(const GroundCliOptions& o) {
   grounding::GroundRuntime rt;
   rt.sources = o.sources;
   rt.text_size = o.text_size;
@@ -57,7 +54,14 @@ void apply_ground_options(ModelFile& mf, const GroundCliOptions& o) {
   rt.vinvl_dir = o.vinvl;
   rt.vinvl_top_k = o.vinvl_top_k;
   rt.images_dir = o.images;
-  s.header["runtime"] = rt.to_json();
+  return rt;
+}
+
+void apply_ground_options(ModelFile& mf, const GroundCliOptions& o) {
+  const ModelSection* g = mf.find_section(grounding::kGroundSection);
+  if (!g) return;
+  ModelSection s = *g;
+  s.header["runtime"] = ground_runtime(o).to_json();
   mf.set_section(std::move(s));
 }
 

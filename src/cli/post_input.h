@@ -14,6 +14,7 @@
 
 #include "mie/core/model_file.h"
 #include "mie/core/post.h"
+#include "mie/grounding/grounder.h"
 
 namespace mie::cli {
 
@@ -29,6 +30,9 @@ struct GroundCliOptions {
 
 // --images, --regions/--sources, --text-size, --face-size, --vinvl, --vinvl-top-k.
 void add_ground_options(CLI::App& app, GroundCliOptions& o);
+
+// The grounding stage's runtime options from the command line's.
+grounding::GroundRuntime ground_runtime(const GroundCliOptions& o);
 
 // Writes the options into the model's "ground" section (its "runtime" header) when it has one.
 void apply_ground_options(ModelFile& mf, const GroundCliOptions& o);

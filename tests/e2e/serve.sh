@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # e2e: `mie serve` with the default model, over real HTTP (curl): /health, JSONL posts answered
 # exactly as `mie predict` answers them, an uploaded image grounded like the same file by path,
+# /detect answering as `mie detect`,
 # concurrent requests, bad input (400 naming the line or file, 413, 404), SIGTERM (exit 0, uploads
 # removed) and a port already in use (exit 2).
 # Args: path to the mie binary, source dir (tests/lib.sh).
@@ -68,6 +69,19 @@ assert up["image"]["path"] == "upload" and up["image"]["width"] == ref["image"][
 assert up["entities"] == ref["entities"], (up["entities"], ref["entities"])
 EOF
 
+# /detect: the region proposals `mie detect` prints, by path and uploaded.
+call "$URL/detect" -d "{\"image\": \"$IMG\"}" > "$TMP/det"
+[[ $(tail -1 "$TMP/det") == 200 ]] || fail "/detect: $(cat "$TMP/det")"
+"$MIE" detect --image "$IMG" > "$TMP/det.ref"
+diff <(head -n -2 "$TMP/det") "$TMP/det.ref" || fail "/detect answers differently from mie detect"
+call "$URL/detect" -F "image=@$IMG" > "$TMP/det.up"
+python3 - "$TMP/det.up" "$TMP/det.ref" <<'EOF2'
+import json, sys
+up = json.loads(open(sys.argv[1]).read().split("\n")[0])
+ref = json.load(open(sys.argv[2]))
+assert up["image"] == "upload" and up["candidates"] == ref["candidates"], up
+EOF2
+
 # 400 posts in one request (~30 KB; curl labels it a form, as with -d): all answered.
 python3 -c 'import json; print("\n".join(json.dumps({"id": str(i), "text": "Barack Obama visits New York with Joe Biden"}) for i in range(400)))' > "$TMP/many.jsonl"
 call "$URL/predict" --data-binary @"$TMP/many.jsonl" > "$TMP/many.out"
@@ -100,6 +114,8 @@ expect 400 'request post 2: post has neither' --data-binary '[{"text": "fine"}, 
 head -c 5000 /dev/urandom > "$TMP/junk.jpg"
 expect 400 'the uploaded image: not a JPEG or PNG' -F 'post={"text": "Messi"}' -F "image=@$TMP/junk.jpg"
 expect 400 'without a \\"post\\" field' -F "image=@$IMG"
+call "$URL/detect" -F "image=@$TMP/junk.jpg" > "$TMP/bad"
+[[ $(tail -1 "$TMP/bad") == 400 ]] && grep -q 'the uploaded image: not a JPEG or PNG' "$TMP/bad" || fail "/detect junk: $(cat "$TMP/bad")"
 head -c 2000000 /dev/zero > "$TMP/big"
 expect 413 'over --max-body-mb 1' --data-binary @"$TMP/big"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/nothing") == 404 ]] || fail "unknown path: not 404"

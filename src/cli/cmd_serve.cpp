@@ -187,6 +187,7 @@ int run(const Opts& o) {
   if (!mf.find_section(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
   apply_ground_options(mf, o.ground);
   const Pipeline pipe = Pipeline::from_model(mf);
+  pipe.warm_up();  // detectors loaded now: a bad --text-size or a missing model file stops us here
   at::set_num_threads(1);  // parallelism comes from the server's worker threads
   std::signal(SIGPIPE, SIG_IGN);  // a client gone before its answer: a failed write, not the process's end
   UploadDir uploads;
@@ -242,9 +243,9 @@ int run(const Opts& o) {
       return posts.size();
     });
   });
-  // Region proposals of one image, as `mie detect` prints them; detectors of their own, loaded on
-  // the first /detect (the grounding stage's load on the first /predict image).
-  auto detectors = std::make_shared<grounding::SharedDetectors>(ground_runtime(o.ground));
+  // Region proposals of one image, as `mie detect` prints them.
+  // The grounding stage's detectors (same settings), loaded already when the model grounds.
+  const std::shared_ptr<grounding::SharedDetectors> detectors = grounding::SharedDetectors::for_runtime(ground_runtime(o.ground));
   svr.Post("/detect", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     answer("/detect", res, nullptr, "candidates", [&] {
       const Body body = read_body(req, read, o.max_body_mb);

@@ -88,6 +88,10 @@ void Pipeline::run(std::vector<Post>& posts) const {
   for (const auto& s : stages_) s->run(posts);
 }
 
+void Pipeline::warm_up() const {
+  for (const auto& s : stages_) s->warm_up();
+}
+
 std::vector<std::string> Pipeline::stage_names() const {
   std::vector<std::string> n;
   for (const auto& s : stages_) n.push_back(s->name());

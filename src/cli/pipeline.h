@@ -25,6 +25,9 @@ class Stage {
   virtual ~Stage() = default;
   virtual std::string name() const = 0;
   virtual void run(std::vector<Post>& posts) const = 0;
+  // Loads what run() would load on first use (a server's detectors), so that configuration errors
+  // show at startup and the first request is not slower. Throws mie::Error like run().
+  virtual void warm_up() const {}
 };
 
 using StageFactory = std::function<std::unique_ptr<Stage>(const ModelFile&, const ModelSection&)>;
@@ -43,6 +46,7 @@ class Pipeline {
   static Pipeline load(const std::string& model_path);
   static Pipeline from_model(const ModelFile& mf);
   void run(std::vector<Post>& posts) const;
+  void warm_up() const;  // every stage's warm_up()
   std::vector<std::string> stage_names() const;
   const Stage* stage(const std::string& name) const;
 

@@ -4,8 +4,9 @@
 // which `mie predict` fills from its command line (--regions, --vinvl, --images); a model file
 // without it uses the detectors face,object,text,image. Each run() call analyses every distinct
 // image once (the ImageAnalyser caches by path), and only for posts with entities; concurrent
-// run() calls use their own analysers over one set of detectors, loaded on the first image
-// (`mie serve` answers every request with them; before, each run() loaded its own).
+// run() calls use their own analysers over one set of detectors (SharedDetectors::for_runtime:
+// one per detector setting in the process), loaded on the first image or by warm_up(); `mie
+// serve` answers every request with them (before, each run() loaded its own).
 #include "cli/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
@@ -16,11 +17,14 @@ namespace {
 class GroundStage : public Stage {
  public:
   GroundStage(grounding::Grounder g, grounding::GroundRuntime rt)
-      : g_(std::move(g)), rt_(std::move(rt)), detectors_(std::make_shared<grounding::SharedDetectors>(rt_)) {}
+      : g_(std::move(g)), rt_(std::move(rt)), detectors_(grounding::SharedDetectors::for_runtime(rt_)) {}
   std::string name() const override { return grounding::kGroundSection; }
   void run(std::vector<Post>& posts) const override {
     grounding::ImageAnalyser an(rt_, detectors_);
     grounding::ground_posts(g_, an, posts);
+  }
+  void warm_up() const override {
+    if (rt_.vinvl_dir.empty()) detectors_->get();  // VinVL mode reads regions, not detectors
   }
 
  private:

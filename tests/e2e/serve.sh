@@ -127,6 +127,12 @@ timeout 60 "$MIE" serve --model "$MODEL" --port "$PORT" 2> "$TMP/busy.log"; rc=$
 set -e
 [[ $rc == 2 ]] && grep -q "cannot listen on 127.0.0.1:$PORT" "$TMP/busy.log" || fail "port in use: exit $rc, $(cat "$TMP/busy.log")"
 
+# Detectors load at startup: a bad detector option stops the server before it listens (exit 2).
+set +e
+timeout 60 "$MIE" serve --model "$MODEL" --port 0 --text-size 100 2> "$TMP/size.log"; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q "multiple of 32" "$TMP/size.log" || fail "--text-size 100: exit $rc, $(cat "$TMP/size.log")"
+
 # SIGTERM: a clean stop, exit 0, the upload directory gone.
 kill -TERM $PID
 set +e

@@ -57,6 +57,19 @@ vision::RegionProposer& SharedDetectors::get() {
   return *proposer_;
 }
 
+std::shared_ptr<SharedDetectors> SharedDetectors::for_runtime(const GroundRuntime& rt) {
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<SharedDetectors>> made;
+  const std::string key = nlohmann::json{rt.sources, rt.text_size, rt.face_size, rt.assets_dir}.dump();
+  std::lock_guard<std::mutex> lock(mu);
+  std::shared_ptr<SharedDetectors> d = made[key].lock();
+  if (!d) {
+    d = std::make_shared<SharedDetectors>(rt);
+    made[key] = d;
+  }
+  return d;
+}
+
 bool SharedDetectors::loaded() const {
   std::lock_guard<std::mutex> lock(mu_);
   return proposer_ != nullptr;

@@ -64,6 +64,9 @@ class SharedDetectors {
  public:
   explicit SharedDetectors(GroundRuntime rt);
   ~SharedDetectors();
+  // The process's instance for rt's detector settings (sources, sizes, assets): made on first
+  // request, kept while someone holds it. The grounding stage and `mie serve`'s /detect share it.
+  static std::shared_ptr<SharedDetectors> for_runtime(const GroundRuntime& rt);
   vision::RegionProposer& get();  // a load error (missing or wrong model files) throws, and the next call retries
   bool loaded() const;
 

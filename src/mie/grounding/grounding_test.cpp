@@ -224,3 +224,18 @@ TEST(Classifier, TrainsDeterministicallyAndRoundTrips) {
   back.ground(q, &empty);
   EXPECT_FALSE(q.entities[0].groundable);
 }
+
+// One SharedDetectors per detector setting in the process, while held; nothing loads until get().
+TEST(SharedDetectors, OneInstancePerSettingWhileHeld) {
+  mg::GroundRuntime a, b;
+  b.text_size = 320;
+  a.images_dir = "/somewhere";  // not a detector setting
+  auto a1 = mg::SharedDetectors::for_runtime(a), a2 = mg::SharedDetectors::for_runtime(mg::GroundRuntime{});
+  auto b1 = mg::SharedDetectors::for_runtime(b);
+  EXPECT_EQ(a1, a2);
+  EXPECT_NE(a1, b1);
+  EXPECT_FALSE(a1->loaded());
+  b1.reset();
+  auto b2 = mg::SharedDetectors::for_runtime(b);  // made again once nobody held it
+  EXPECT_FALSE(b2->loaded());
+}

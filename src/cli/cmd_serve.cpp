@@ -7,14 +7,15 @@
 //   curl -s localhost:8080/predict -F 'post={"text": "Messi scores"}' -F image=@photo.jpg
 //   curl -s localhost:8080/detect -F image=@photo.jpg
 //
-// POST /predict takes the JSONL posts of `mie predict` (one JSON object per line, or one JSON array of
-// them; "image" is a path on the server, relative ones resolve in --images), or a multipart form with
-// a "post" field and an uploaded "image" file; it answers mie JSONL, one line per post. POST /detect
-// takes {"image": "path"} or a form with an uploaded "image" and answers its region proposals as
-// `mie detect` prints them. Bad input (invalid JSON or UTF-8, a
-// corrupt, huge or missing image) answers 400 with {"error": "..."} naming the request line or file;
-// a body over --max-body-mb answers 413. GET /health answers the model and its stages. Logs go to
-// stderr; SIGINT or SIGTERM stops the server (exit 0).
+// POST /predict takes the JSONL posts of `mie predict` (one JSON object per line, or one JSON array
+// of them; "image" is a path on the server, relative ones resolve in --images), or a multipart form
+// with a "post" field and an uploaded "image" file; it answers mie JSONL, one line per post. POST
+// /detect takes {"image": "path"} or a form with an uploaded "image" and answers its region
+// proposals as `mie detect` prints them. Bad input (invalid JSON or UTF-8, a corrupt, huge or
+// missing image) answers 400 with {"error": "..."} naming the request line or file; a body over
+// --max-body-mb answers 413. GET /health answers the model and its stages. The model and its
+// detectors load before the server listens (errors: exit 2). Logs go to stderr; SIGINT or SIGTERM
+// stops the server (exit 0).
 #include <ATen/Parallel.h>
 #include <httplib.h>
 #include <pthread.h>

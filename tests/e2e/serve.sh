@@ -141,5 +141,7 @@ set -e
 [[ $rc == 0 ]] || fail "exit status $rc after SIGTERM: $(tail -3 "$TMP/serve.log")"
 grep -q "serve: stopped" "$TMP/serve.log" || fail "no stop message"
 [[ -z $(ls -A "$TMP/tmpdir") ]] || fail "uploads left behind: $(ls "$TMP/tmpdir")"
-grep -c "POST /predict 200" "$TMP/serve.log" | grep -q '^\(11\|12\|13\)$' || fail "expected 11-13 answered requests in the log: $(cat "$TMP/serve.log")"
+# 8 answered requests, and up to 3 more from the clients that left early (they may go unseen).
+answered=$(grep -c "POST /predict 200" "$TMP/serve.log" || true)
+(( answered >= 8 && answered <= 11 )) || fail "expected 8-11 answered requests in the log, found $answered: $(cat "$TMP/serve.log")"
 echo "serve: ok (port $PORT)"

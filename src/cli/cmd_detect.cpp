@@ -47,11 +47,7 @@ mie::cli::Registrar reg(
         std::vector<mie::vision::Candidate> cands = rp.propose(bgr);
         if (!o->vinvl.empty())
           for (auto& c : mie::vision::vinvl_candidates(o->vinvl, o->vinvl_top_k, bgr.size())) cands.push_back(std::move(c));
-        nlohmann::json j = {{"image", o->image},
-                            {"width", bgr.cols},
-                            {"height", bgr.rows},
-                            {"candidates", mie::vision::to_json(cands)}};
-        std::cout << j.dump() << "\n";
+        std::cout << mie::vision::detection_json(o->image, bgr.cols, bgr.rows, cands).dump() << "\n";
         if (!o->draw.empty()) {
           mie::vision::save_png(mie::vision::draw_candidates(bgr, cands), o->draw);
           std::cerr << "mie detect: wrote " << o->draw << "\n";

@@ -246,7 +246,8 @@ int run(const Opts& o) {
   });
   // Region proposals of one image, as `mie detect` prints them.
   // The grounding stage's detectors (same settings), loaded already when the model grounds.
-  const std::shared_ptr<grounding::SharedDetectors> detectors = grounding::SharedDetectors::for_runtime(ground_runtime(o.ground));
+  const grounding::GroundRuntime runtime = ground_runtime(o.ground);
+  const std::shared_ptr<grounding::SharedDetectors> detectors = grounding::SharedDetectors::for_runtime(runtime);
   svr.Post("/detect", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     answer("/detect", res, nullptr, "candidates", [&] {
       const Body body = read_body(req, read, o.max_body_mb);
@@ -267,12 +268,11 @@ int run(const Opts& o) {
         if (!j.is_object() || !j.contains("image") || !j["image"].is_string())
           throw Error("expected {\"image\": \"path\"} or a form with an \"image\" file");
         name = j["image"].get<std::string>();
-        const bool relative = !o.ground.images.empty() && !std::filesystem::path(name).is_absolute();
-        bgr = vision::load_image(relative ? (std::filesystem::path(o.ground.images) / name).string() : name);
+        bgr = vision::load_image(runtime.resolve(name));
       }
       const std::vector<vision::Candidate> cands = detectors->get().propose(bgr);
-      const nlohmann::json j = {{"image", name}, {"width", bgr.cols}, {"height", bgr.rows}, {"candidates", vision::to_json(cands)}};
-      res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
+      res.set_content(vision::detection_json(name, bgr.cols, bgr.rows, cands).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                      "application/json");
       return cands.size();
     });
   });

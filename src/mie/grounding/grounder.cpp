@@ -79,10 +79,12 @@ ImageAnalyser::ImageAnalyser(GroundRuntime rt, std::shared_ptr<SharedDetectors> 
     : rt_(std::move(rt)), detectors_(detectors ? std::move(detectors) : std::make_shared<SharedDetectors>(rt_)) {}
 ImageAnalyser::~ImageAnalyser() = default;
 
-std::string ImageAnalyser::resolve(const std::string& path) const {
-  if (rt_.images_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(rt_.images_dir) / path).string();
+std::string GroundRuntime::resolve(const std::string& path) const {
+  if (images_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(images_dir) / path).string();
 }
+
+std::string ImageAnalyser::resolve(const std::string& path) const { return rt_.resolve(path); }
 
 const Analysis* ImageAnalyser::analyse(const Post& p) {
   if (!p.image || p.image->path.empty()) return nullptr;

@@ -49,6 +49,7 @@ struct GroundRuntime {
   std::string assets_dir;   // "" = mie::assets_dir()
   nlohmann::json to_json() const;
   static GroundRuntime from_json(const nlohmann::json& j);
+  std::string resolve(const std::string& image_path) const;  // relative paths under images_dir
 };
 
 struct Analysis {

@@ -17,6 +17,10 @@ nlohmann::json to_json(const Candidate& c) {
   return j;
 }
 
+nlohmann::json detection_json(const std::string& image, int width, int height, const std::vector<Candidate>& cs) {
+  return {{"image", image}, {"width", width}, {"height", height}, {"candidates", to_json(cs)}};
+}
+
 nlohmann::json to_json(const std::vector<Candidate>& cs) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& c : cs) a.push_back(to_json(c));

@@ -30,6 +30,8 @@ struct Candidate {
 // Feature vectors are summarised as "feature_dim" (never printed: 2048 floats per box).
 nlohmann::json to_json(const Candidate& c);
 nlohmann::json to_json(const std::vector<Candidate>& cs);
+// One image's proposals as `mie detect` prints them: {"image", "width", "height", "candidates"}.
+nlohmann::json detection_json(const std::string& image, int width, int height, const std::vector<Candidate>& cs);
 
 // Clamps the box to [0,w]x[0,h].
 mie::Box clamp_box(const mie::Box& b, int w, int h);

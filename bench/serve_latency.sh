@@ -2,7 +2,7 @@
 # Latency and throughput of `mie serve` with the default model, over real HTTP (curl):
 #   bench/serve_latency.sh [MIE_BINARY] [N] [THREADS]     # from the source root; defaults build/mie 20 2
 # Prints the first request's time (the detectors load on the first image), the median of N
-# requests with an image (opencv-doc's messi5.jpg, by path) and of N text-only requests, and the
+# requests with an image (opencv-doc's messi5.jpg, by path under --images) and of N text-only requests, and the
 # requests per second of two clients sending N image requests each at once.
 set -euo pipefail
 MIE=${1:-build/mie}
@@ -11,7 +11,7 @@ THREADS=${3:-2}
 MODEL=${MIE_MODELS:-models}/gmner.mie
 IMG=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
 LOG=$(mktemp)
-"$MIE" serve --model "$MODEL" --port 0 --threads "$THREADS" 2> "$LOG" &
+"$MIE" serve --model "$MODEL" --port 0 --threads "$THREADS" --images "$(dirname "$IMG")" 2> "$LOG" &
 PID=$!
 trap 'kill $PID 2> /dev/null || true; rm -f "$LOG"' EXIT
 until grep -q listening "$LOG"; do
@@ -19,7 +19,7 @@ until grep -q listening "$LOG"; do
   sleep 0.2
 done
 URL=http://127.0.0.1:$(grep -o 'http://[^ ]*' "$LOG" | sed 's/.*://')/predict
-POST="{\"text\": \"Lionel Messi scores again for Barcelona\", \"image\": \"$IMG\"}"
+POST="{\"text\": \"Lionel Messi scores again for Barcelona\", \"image\": \"$(basename "$IMG")\"}"
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 first=$(curl -s -o /dev/null -w '%{time_total}' "$URL" -d "$POST")
 img=$(for _ in $(seq "$N"); do curl -s -o /dev/null -w '%{time_total}\n' "$URL" -d "$POST"; done | median)

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/engine_commands.h"
 #include "mie/core/error.h"
 #include "mie/vision/draw.h"
 #include "mie/vision/image.h"
@@ -23,7 +24,7 @@ struct Opts {
 };
 
 mie::cli::Registrar reg(
-    "detect", "Propose regions (faces, objects, text lines, whole image, VinVL) for one image as JSON",
+    "detect", mie::cli::engine_help("detect"),
     [](CLI::App& app) {
       auto o = std::make_shared<Opts>();
       app.add_option("--image", o->image, "Image file (JPEG or PNG, detected by content)")->required();

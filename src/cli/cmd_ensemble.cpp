@@ -14,7 +14,8 @@
 #include <optional>
 
 #include "cli/command.h"
-#include "cli/pipeline.h"
+#include "cli/engine_commands.h"
+#include "mie/pipeline/pipeline.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
 #include "mie/io/conll.h"
@@ -87,9 +88,7 @@ int merge_relation(const Opts& o, const std::vector<mie::ModelFile>& files) {
 }
 
 mie::cli::Registrar reg(
-    "ensemble",
-    "Merge NER (or relation) models trained with the same options and data (seeds differ) into one averaging "
-    "model, optionally guided by a coarser tagger (--guide)",
+    "ensemble", mie::cli::engine_help("ensemble"),
     [](CLI::App& app) {
       auto o = std::make_shared<Opts>();
       app.add_option("models", o->models, "Model files (the first also supplies the other stages); one is enough with --guide")
@@ -154,7 +153,7 @@ mie::cli::Registrar reg(
           calibrate(s, o->calibrate);
           out.set_section(std::move(s));
         }
-        mie::cli::Pipeline::from_model(out);  // refuses what would not load
+        mie::pipeline::Pipeline::from_model(out, mie::Options{});  // refuses what would not load
         out.save(o->output);
         std::cerr << "ensemble: " << o->models.size() << " NER model(s)" << (o->guide.empty() ? "" : " + guide " + o->guide)
                   << " -> " << o->output << "\n";

@@ -1,6 +1,5 @@
 // `mie predict`: runs the stages of a model file over text lines, JSONL posts or a CoNLL file.
-#include <ATen/Parallel.h>
-
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -8,36 +7,79 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/pipeline.h"
+#include "cli/engine_commands.h"
 #include "cli/post_input.h"
 #include "mie/core/error.h"
 #include "mie/core/files.h"
 #include "mie/io/conll.h"
+#include "mie/io/jmere.h"
 #include "mie/io/jsonl.h"
 #include "mie/io/mnre.h"
 #include "mie/ner/tagger.h"
 #include "mie/relation/classifier.h"
 #include "mie/io/aux.h"
+#include "mie/mie.h"
 #include "mie/text/tokenizer.h"
+#include <nlohmann/json.hpp>
 
 namespace mie::cli {
 namespace {
 
 struct Opts {
   std::string model, input = "-", in_format = "auto", format = "jsonl", caption, knowledge, text;
+  std::string on_error = "fail", errors;  // --on-error skip: bad inputs go to --errors (or stderr)
   int threads = 1, batch = 256;
   std::string image;        // the --text post's image
   GroundCliOptions ground;  // grounding stage
 };
 
-// Reads posts in chunks: text lines, JSONL objects, or (whole) CoNLL files.
+// Where --on-error skip puts each bad input: one {"file","line","error"} JSON line.
+class ErrorLog {
+ public:
+  ErrorLog(const std::string& path, std::string input) : input_(std::move(input)) {
+    if (!path.empty() && path != "-") {
+      file_.open(path, std::ios::binary | std::ios::trunc);
+      if (!file_) throw Error(path + ": cannot write the errors file");
+    }
+  }
+  void add(long line, const std::string& what) {  // held until flush(), which writes in line order
+    pending_.emplace_back(line, nlohmann::json{{"file", input_}, {"line", line}, {"error", what}}.dump(
+                                    -1, ' ', false, nlohmann::json::error_handler_t::replace));
+    ++count_;
+  }
+  void flush() {
+    std::stable_sort(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::ostream& out = file_.is_open() ? static_cast<std::ostream&>(file_) : std::cerr;
+    for (const auto& [line, text] : pending_) out << text << '\n';
+    out.flush();
+    pending_.clear();
+  }
+  long count() const { return count_; }
+  void close(const std::string& path) {
+    flush();
+    if (file_.is_open() && !file_.flush()) throw Error(path + ": cannot write the errors file (disk full?)");
+  }
+
+ private:
+  std::string input_;
+  std::ofstream file_;
+  std::vector<std::pair<long, std::string>> pending_;  // this chunk's: parse errors come before image errors
+  long count_ = 0;
+};
+
+// Reads posts in chunks: text lines, JSONL objects, or (whole) CoNLL files. With an ErrorLog, a
+// malformed line is logged and skipped; without, it throws ParseError(file, line).
 class Reader {
  public:
   Reader(std::istream& in, std::string name, std::string fmt) : in_(in), name_(std::move(name)), fmt_(std::move(fmt)) {
     if (fmt_ == "auto") {
       int c;
       while ((c = in_.peek()) != EOF && std::isspace(c)) in_.get();
-      if (c == '{') fmt_ = "jsonl";
+      if (c == '{') {  // JSONL, or MNRE's Python-literal dicts ({'token': ...})
+        in_.get();
+        fmt_ = in_.peek() == '\'' ? "mnre" : "jsonl";
+        in_.putback('{');
+      }
       else if (c == 'I') {
         std::string head;
         std::getline(in_, head);
@@ -47,13 +89,27 @@ class Reader {
         has_pending_ = true;
       } else fmt_ = "text";
     }
-    if (fmt_ != "text" && fmt_ != "jsonl" && fmt_ != "conll")
-      throw Error("unknown input format '" + fmt_ + "' (auto, text, jsonl, conll)");
+    if (fmt_ != "text" && fmt_ != "jsonl" && fmt_ != "conll" && fmt_ != "mnre")
+      throw Error("unknown input format '" + fmt_ + "' (auto, text, jsonl, conll, mnre)");
   }
   const std::string& format() const { return fmt_; }
 
-  // Appends up to n posts; returns false at end of input.
-  bool next(std::vector<Post>& out, size_t n) {
+  void skip_bad_lines(ErrorLog* log) { log_ = log; }
+
+  // Appends up to n posts and their 1-based input lines (0 for whole-file formats); returns
+  // false at end of input.
+  bool next(std::vector<Post>& out, std::vector<long>& lines, size_t n) {
+    const size_t before = out.size();
+    read(out, n);
+    lines.resize(before);
+    for (size_t i = before; i < out.size(); ++i)
+      lines.push_back(i - before < read_lines_.size() ? read_lines_[i - before] : 0);
+    read_lines_.clear();
+    return !out.empty();
+  }
+
+ private:
+  bool read(std::vector<Post>& out, size_t n) {
     if (fmt_ == "conll") {
       if (done_) return false;
       std::stringstream all;
@@ -68,6 +124,17 @@ class Reader {
       done_ = true;
       return !out.empty();
     }
+    if (fmt_ == "mnre") {  // MNRE read as posts: one per distinct token sequence (io/jmere.h)
+      if (done_) return false;
+      auto posts = io::mnre_as_posts(io::read_mnre(in_, name_));
+      for (auto& p : posts) {
+        p.entities.clear();
+        p.relations.clear();
+      }
+      out.insert(out.end(), std::make_move_iterator(posts.begin()), std::make_move_iterator(posts.end()));
+      done_ = true;
+      return !out.empty();
+    }
     std::string line;
     while (out.size() < n && next_line(line)) {
       ++line_no_;
@@ -78,17 +145,27 @@ class Reader {
         try {
           p.tokens = text::tokenize(line);
         } catch (const Error& e) {
-          throw ParseError(name_, line_no_, e.what());
+          if (!bad(e)) throw ParseError(name_, line_no_, e.what());
+          continue;
         }
         out.push_back(std::move(p));
       } else {
-        out.push_back(parse_json(line));
+        try {
+          out.push_back(parse_post(line, std::to_string(line_no_)));
+        } catch (const Error& e) {
+          if (!bad(e)) throw ParseError(name_, line_no_, e.what());
+          continue;
+        }
       }
+      read_lines_.push_back(line_no_);
     }
     return !out.empty();
   }
-
- private:
+  bool bad(const Error& e) {  // logged and skipped?
+    if (!log_) return false;
+    log_->add(line_no_, e.what());
+    return true;
+  }
   bool next_line(std::string& line) {
     if (has_pending_) {
       line = pending_;
@@ -97,70 +174,58 @@ class Reader {
     }
     return static_cast<bool>(std::getline(in_, line));
   }
-  Post parse_json(const std::string& line) {
-    try {
-      return post_from_input_json(line, std::to_string(line_no_));
-    } catch (const Error& e) {
-      throw ParseError(name_, line_no_, e.what());
-    }
-  }
   std::istream& in_;
   std::string name_, fmt_, pending_;
   bool has_pending_ = false, done_ = false;
   long line_no_ = 0;
+  std::vector<long> read_lines_;
+  ErrorLog* log_ = nullptr;
 };
 
-void run_parallel(const Pipeline& pipe, std::vector<Post>& posts, int threads) {
-  if (threads <= 1 || posts.size() < 2) {
-    pipe.run(posts);
+// Runs the model over a chunk; with a log, a post whose image or input fails is logged with its
+// line and dropped, the others kept in order (the chunk is retried post by post to find it).
+void predict_chunk(const Model& model, std::vector<Post>& posts, const std::vector<long>& lines, ErrorLog* log,
+                   const std::string& name) {
+  try {
+    model.predict(posts);
     return;
+  } catch (const Error&) {
+    if (!log) throw;
   }
-  const size_t per = (posts.size() + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
-  std::vector<std::vector<Post>> parts;
-  for (size_t s = 0; s < posts.size(); s += per)
-    parts.emplace_back(std::make_move_iterator(posts.begin() + static_cast<std::ptrdiff_t>(s)),
-                       std::make_move_iterator(posts.begin() + static_cast<std::ptrdiff_t>(std::min(posts.size(), s + per))));
-  std::vector<std::exception_ptr> errors(parts.size());
-  std::vector<std::thread> pool;
-  for (size_t i = 0; i < parts.size(); ++i)
-    pool.emplace_back([&, i] {
-      try {
-        pipe.run(parts[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
-  for (auto& t : pool) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-  posts.clear();
-  for (auto& p : parts) posts.insert(posts.end(), std::make_move_iterator(p.begin()), std::make_move_iterator(p.end()));
+  std::vector<Post> kept;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    std::vector<Post> one{std::move(posts[i])};
+    try {
+      model.predict(one);
+      kept.push_back(std::move(one.front()));
+    } catch (const Error& e) {
+      log->add(lines[i], lines[i] ? e.what() : name + ": post " + one.front().id + ": " + e.what());
+    }
+  }
+  posts.swap(kept);
 }
+
+constexpr int kExitSkipped = 4;  // the run finished; some inputs were bad and skipped
 
 int run(const Opts& o) {
   if (o.format != "jsonl" && o.format != "conll") throw Error("--format must be jsonl or conll");
-  ModelFile mf = ModelFile::load(o.model);
-  if (mf.find_section(relation::kSectionName) && !mf.find_section(ner::kNerSection)) {
+  if (!o.image.empty() && o.text.empty()) throw Error("--image goes with --text (JSONL input carries \"image\" per post)");
+  const Model model = Model::load(o.model, library_options(o.ground, o.threads));
+  if (!model.has_stage(ner::kNerSection) && model.has_stage(relation::kSectionName)) {
     // A relation model (mie train rel): MNRE instance file in, {"id","relation","score"} lines out.
     if (!o.text.empty()) throw Error(o.model + ": a relation model reads MNRE instances (--input FILE or -), not --text");
-    auto clf = relation::RelationClassifier::from_section(mf.section(relation::kSectionName), o.model);  // already read
-    relation::predict_mnre(clf, io::read_mnre(o.input), &std::cout);
+    relation::predict_mnre(relation::RelationClassifier::load(o.model), io::read_mnre(o.input), &std::cout);
     return 0;
   }
-  apply_ground_options(mf, o.ground);  // runtime options of the grounding stage
-  if (!o.image.empty() && o.text.empty()) throw Error("--image goes with --text (JSONL input carries \"image\" per post)");
-  Pipeline pipe = Pipeline::from_model(mf);
-  at::set_num_threads(1);  // parallelism comes from --threads workers
   io::AuxMap caps, know;
   if (!o.caption.empty()) caps = io::read_captions(o.caption);
   if (!o.knowledge.empty()) know = io::read_knowledge(o.knowledge);
-  if (const ModelSection* ner = mf.find_section(ner::kNerSection)) {  // a hint, not an error: context is optional
-    const nlohmann::json ctx = ner->header.value("data", nlohmann::json::object()).value("context", nlohmann::json::object());
-    for (const auto& [kind, given] : {std::pair{"caption", &o.caption}, std::pair{"knowledge", &o.knowledge}})
-      if (ctx.contains(kind) && given->empty())
-        std::cerr << "predict: " << o.model << " was trained reading the post's " << kind << " (--" << kind
-                  << " FILE); without it, posts are tagged from their text alone unless they carry a \"" << kind
-                  << "\" field\n";
+  for (const std::string& kind : model.context()) {  // a hint, not an error: context is optional
+    const std::string& given = kind == "caption" ? o.caption : o.knowledge;
+    if (given.empty())
+      std::cerr << "predict: " << o.model << " was trained reading the post's " << kind << " (--" << kind
+                << " FILE); without it, posts are tagged from their text alone unless they carry a \"" << kind
+                << "\" field\n";
   }
   std::ifstream file;
   std::istringstream text_in(o.text);
@@ -177,35 +242,45 @@ int run(const Opts& o) {
     name = o.input;
   }
   Reader reader(*in, name, in_format);
+  std::unique_ptr<ErrorLog> log;
+  if (o.on_error == "skip") {
+    log = std::make_unique<ErrorLog>(o.errors, name);
+    reader.skip_bad_lines(log.get());
+  }
   long n_posts = 0, n_tokens = 0;
   const auto t0 = std::chrono::steady_clock::now();
   const size_t chunk = static_cast<size_t>(std::max(1, o.batch)) * static_cast<size_t>(std::max(1, o.threads));
   std::vector<Post> posts;
-  while (reader.next(posts, chunk)) {
+  std::vector<long> lines;
+  while (reader.next(posts, lines, chunk)) {
     for (auto& p : posts) {
+      if (reader.format() == "mnre" && o.ground.images.empty()) p.image.reset();  // MNRE's images: only with --images
       if (!o.image.empty()) p.image = ImageRef{o.image, 0, 0};
-      else if (!o.ground.images.empty() && !p.image && !p.id.empty()) p.image = ImageRef{p.id + ".jpg", 0, 0};  // CoNLL IMGID
+      else if (reader.format() == "conll" && !o.ground.images.empty() && !p.image && !p.id.empty())
+        p.image = ImageRef{p.id + ".jpg", 0, 0};  // CoNLL IMGID (JSONL posts name their image)
     }
     io::attach_aux(posts, caps, know);
-    run_parallel(pipe, posts, o.threads);
-    for (auto& p : posts) {
-      p.caption.clear();
-      p.knowledge.clear();
-      n_tokens += static_cast<long>(p.tokens.size());
-    }
+    predict_chunk(model, posts, lines, log.get(), name);
+    for (const auto& p : posts) n_tokens += static_cast<long>(p.tokens.size());
     n_posts += static_cast<long>(posts.size());
     if (o.format == "conll") io::write_conll(std::cout, posts);
-    else for (const auto& p : posts) io::write_jsonl_line(std::cout, p);
+    else for (const auto& p : posts) std::cout << to_jsonl(p) << '\n';
     std::cout.flush();
     posts.clear();
+    lines.clear();
+    if (log) log->flush();
   }
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cerr << "predict: " << n_posts << " posts, " << n_tokens << " tokens in " << s << " s ("
             << (s > 0 ? static_cast<long>(n_tokens / s) : 0) << " tokens/s, " << o.threads << " threads)\n";
-  return 0;
+  if (!log) return 0;
+  log->close(o.errors);
+  std::cerr << "predict: " << n_posts + log->count() << " posts in, " << n_posts << " out, " << log->count()
+            << " skipped" << (o.errors.empty() || o.errors == "-" ? "" : " (" + o.errors + ")") << "\n";
+  return log->count() ? kExitSkipped : 0;
 }
 
-Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or CoNLL in; mie JSONL or CoNLL out)",
+Registrar reg("predict", engine_help("predict"),
               [](CLI::App& app) {
   auto o = std::make_shared<Opts>();
   app.add_option("--model", o->model, "Model file (mie train ...)")->required();
@@ -216,14 +291,22 @@ Registrar reg("predict", "Tag posts with a trained model (text lines, JSONL or C
             return t.find_first_not_of(" \t\r\n") == std::string::npos ? "the text is empty: nothing to tag" : "";
           },
           "TEXT"));
-  app.add_option("--input-format", o->in_format, "auto, text (one post per line), jsonl or conll")->capture_default_str();
+  app.add_option("--input-format", o->in_format, "auto, text (one post per line), jsonl, conll, or mnre (MNRE lines read as posts: one per distinct text)")->capture_default_str();
   app.add_option("--format", o->format, "Output: jsonl (mie JSONL) or conll")->capture_default_str();
   add_threads_option(app, o->threads, "Worker threads");
   app.add_option("--batch", o->batch, "Posts per batch and thread")->capture_default_str();
   app.add_option("--caption", o->caption, "Image captions JSONL (for models trained with context)");
   app.add_option("--knowledge", o->knowledge, "LLM knowledge JSONL (for models trained with context)");
   app.add_option("--image", o->image, "Image of the --text post (grounding stage)");
+  app.add_option("--on-error", o->on_error,
+                 "fail: stop at the first bad input (exit 2); skip: log it to --errors, go on, exit 4 if any was skipped")
+      ->check(CLI::IsMember({"fail", "skip"}))
+      ->capture_default_str();
+  app.add_option("--errors", o->errors, "With --on-error skip: file of {\"file\",\"line\",\"error\"} lines (default stderr)");
   add_ground_options(app, o->ground);
+  app.callback([o] {  // a usage error (exit 1), found while parsing
+    if (!o->errors.empty() && o->on_error != "skip") throw CLI::ValidationError("--errors", "goes with --on-error skip");
+  });
   return [o]() -> int { return run(*o); };
 });
 

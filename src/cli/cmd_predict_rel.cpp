@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/engine_commands.h"
 #include "mie/io/mnre.h"
 #include "mie/relation/classifier.h"
 
@@ -16,7 +17,7 @@ struct Opts {
 };
 
 mie::cli::Registrar reg(
-    "predict-rel", "Classify MNRE instances: one {\"id\",\"relation\",\"score\"} JSON line each", [](CLI::App& app) {
+    "predict-rel", mie::cli::engine_help("predict-rel"), [](CLI::App& app) {
       auto o = std::make_shared<Opts>();
       app.add_option("--model", o->model, "Relation model file (mie train-rel)")->required();
       app.add_option("--input", o->input, "MNRE instance file ('-' = stdin)")->required();

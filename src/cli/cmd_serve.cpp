@@ -16,8 +16,9 @@
 // --max-body-mb answers 413. GET /health answers the model and its stages. The model and its
 // detectors load before the server listens (errors: exit 2). Logs go to stderr; SIGINT or SIGTERM
 // stops the server (exit 0).
-#include <ATen/Parallel.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -37,11 +38,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "cli/pipeline.h"
+#include "cli/engine_commands.h"
 #include "cli/post_input.h"
+#include "cli/serve_images.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
 #include "mie/io/jsonl.h"
+#include "mie/mie.h"
+#include "mie/pipeline/pipeline.h"
 #include "mie/vision/candidate.h"
 #include "mie/vision/image.h"
 #include "mie/vision/proposer.h"
@@ -54,38 +58,6 @@ struct Opts {
   std::string model, host = "127.0.0.1";
   int port = 8080, threads = 2, max_body_mb = 32;
   GroundCliOptions ground;
-};
-
-// A scratch directory for uploaded images, removed with everything in it when the server stops.
-class UploadDir {
- public:
-  UploadDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/mie-serve-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw Error("cannot create a directory for uploads from " + tmpl);
-    dir_ = tmpl;
-  }
-  ~UploadDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  // Writes one upload to a new file; the file is removed when the returned handle goes.
-  std::shared_ptr<const std::string> write(const std::string& bytes) {
-    std::shared_ptr<const std::string> path(new std::string((dir_ / ("upload-" + std::to_string(next_++))).string()),
-                                            [](const std::string* p) {
-                                              std::error_code ec;
-                                              std::filesystem::remove(*p, ec);
-                                              delete p;
-                                            });
-    std::ofstream out(*path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) throw Error("cannot store the uploaded image in " + dir_.string() + " (disk full?)");
-    return path;
-  }
-
- private:
-  std::filesystem::path dir_;
-  std::atomic<long> next_{0};
 };
 
 // A request's body as sent, read by the handler itself: httplib's own reading would parse a body
@@ -125,17 +97,17 @@ Body read_body(const httplib::Request& req, const httplib::ContentReader& read, 
   return b;
 }
 
-// The posts of one request: JSONL lines, one JSON array of posts, or a multipart form's "post" with
-// an uploaded "image".
-std::vector<Post> request_posts(const Body& body, UploadDir& uploads, std::shared_ptr<const std::string>& upload) {
+// JSONL lines, one JSON array of posts, or a multipart form's "post" with an uploaded "image".
+std::vector<Post> parse_request(const Body& body, UploadDir& uploads, RequestImages& names) {
   std::vector<Post> posts;
   if (body.multipart) {
     auto post = body.parts.find("post");
     if (post == body.parts.end()) throw Error("multipart request without a \"post\" field (the post's JSON)");
-    Post p = post_from_input_json(post->second.content, "1");
+    Post p = parse_post(post->second.content, "1");
     if (auto image = body.parts.find("image"); image != body.parts.end()) {
-      upload = uploads.write(image->second.content);
-      p.image = ImageRef{*upload, 0, 0};
+      names.upload = uploads.write(image->second.content);
+      names.add(*names.upload, "upload");
+      p.image = ImageRef{*names.upload, 0, 0};
     }
     posts.push_back(std::move(p));
     return posts;
@@ -149,7 +121,7 @@ std::vector<Post> request_posts(const Body& body, UploadDir& uploads, std::share
     }
     for (size_t i = 0; i < array.size(); ++i) {
       try {
-        posts.push_back(post_from_input_json(array[i].dump(), std::to_string(i + 1)));
+        posts.push_back(parse_post(array[i].dump(), std::to_string(i + 1)));
       } catch (const Error& e) {
         throw Error("request post " + std::to_string(i + 1) + ": " + e.what());
       }
@@ -162,12 +134,24 @@ std::vector<Post> request_posts(const Body& body, UploadDir& uploads, std::share
   for (long n = 1; std::getline(in, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
-      posts.push_back(post_from_input_json(line, std::to_string(n)));
+      posts.push_back(parse_post(line, std::to_string(n)));
     } catch (const Error& e) {
       throw Error("request line " + std::to_string(n) + ": " + e.what());
     }
   }
   if (posts.empty()) throw Error("empty request: send one JSON post per line ({\"text\": ...})");
+  return posts;
+}
+
+// The posts of one request, their image paths resolved under the root (names: what the client sees).
+std::vector<Post> request_posts(const Body& body, UploadDir& uploads, const ImageRoot& root, RequestImages& names) {
+  std::vector<Post> posts = parse_request(body, uploads, names);
+  for (Post& p : posts) {
+    if (!p.image || (names.upload && p.image->path == *names.upload)) continue;
+    std::string real = root.resolve(p.image->path);
+    names.add(real, p.image->path);
+    p.image->path = std::move(real);
+  }
   return posts;
 }
 
@@ -184,14 +168,13 @@ int run(const Opts& o) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ModelFile mf = ModelFile::load(o.model);
-  if (!mf.find_section(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
-  apply_ground_options(mf, o.ground);
-  const Pipeline pipe = Pipeline::from_model(mf);
-  pipe.warm_up();  // detectors loaded now: a bad --text-size or a missing model file stops us here
-  at::set_num_threads(1);  // parallelism comes from the server's worker threads
+  // One thread per request (the server's workers answer --threads requests at once).
+  const Model model = Model::load(o.model, library_options(o.ground, 1));
+  if (!model.has_stage(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
+  model.warm_up();  // detectors loaded now: a bad --text-size or a missing model file stops us here
   std::signal(SIGPIPE, SIG_IGN);  // a client gone before its answer: a failed write, not the process's end
   UploadDir uploads;
+  const ImageRoot images(o.ground.images);  // the only paths requests may name
   std::mutex log_mu;
 
   httplib::Server svr;
@@ -200,14 +183,16 @@ int run(const Opts& o) {
   svr.set_socket_options([](socket_t sock) {  // httplib's default adds SO_REUSEPORT: a second server
     int yes = 1;                               // would share the port and split its requests
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));  // accepted sockets inherit it
   });
-  const std::string health = nlohmann::json{{"status", "ok"}, {"model", o.model}, {"stages", pipe.stage_names()}}.dump(
+  svr.set_tcp_nodelay(true);  // answers leave at once: no Nagle wait behind a keep-alive client's ACK
+  const std::string health = nlohmann::json{{"status", "ok"}, {"model", o.model}, {"stages", model.stages()}}.dump(
                                  -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.set_content(health, "application/json"); });
   // Runs `make` (it sets the answer and returns how many posts or candidates it holds); its errors
   // answer 400 (413 kept: the body was over the limit) or 500, naming an upload as such; logs.
-  auto answer = [&](const char* route, httplib::Response& res, const std::shared_ptr<const std::string>& upload,
-                    const char* unit, auto make) {
+  auto answer = [&](const char* route, httplib::Response& res, const RequestImages& names, const char* unit,
+                    auto make) {
     const auto t0 = std::chrono::steady_clock::now();
     size_t n = 0;
     try {
@@ -215,11 +200,7 @@ int run(const Opts& o) {
       res.status = 200;
     } catch (const Error& e) {
       if (res.status != 413) res.status = 400;
-      std::string what = e.what();
-      if (upload) {  // name the upload, not the scratch file
-        for (size_t at; (at = what.find(*upload)) != std::string::npos;) what.replace(at, upload->size(), "the uploaded image");
-      }
-      res.set_content(error_body(what), "application/json");
+      res.set_content(error_body(names.shown(e.what())), "application/json");  // the client's names
     } catch (const std::exception& e) {
       res.status = 500;
       res.set_content(error_body(std::string("internal error: ") + e.what()), "application/json");
@@ -229,16 +210,15 @@ int run(const Opts& o) {
     std::cerr << "serve: POST " << route << " " << res.status << ", " << n << " " << unit << " in " << s << " s\n";
   };
   svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
-    std::shared_ptr<const std::string> upload;  // the uploaded image's file, removed after the answer
-    answer("/predict", res, upload, "posts", [&] {
-      std::vector<Post> posts = request_posts(read_body(req, read, o.max_body_mb), uploads, upload);
-      pipe.run(posts);
+    RequestImages names;  // an uploaded image's file lives until the answer
+    answer("/predict", res, names, "posts", [&] {
+      std::vector<Post> posts = request_posts(read_body(req, read, o.max_body_mb), uploads, images, names);
+      model.predict(posts);  // on this worker thread
       std::ostringstream out;
       for (Post& p : posts) {
-        p.caption.clear();
-        p.knowledge.clear();
-        if (upload && p.image && p.image->path == *upload) p.image->path = "upload";
-        io::write_jsonl_line(out, p);
+        if (p.image)
+          if (const std::string* shown = names.client_name(p.image->path)) p.image->path = *shown;
+        out << to_jsonl(p) << '\n';
       }
       res.set_content(out.str(), "application/x-ndjson");
       return posts.size();
@@ -246,10 +226,11 @@ int run(const Opts& o) {
   });
   // Region proposals of one image, as `mie detect` prints them.
   // The grounding stage's detectors (same settings), loaded already when the model grounds.
-  const grounding::GroundRuntime runtime = ground_runtime(o.ground);
+  const grounding::GroundRuntime runtime = pipeline::ground_runtime(library_options(o.ground, o.threads));
   const std::shared_ptr<grounding::SharedDetectors> detectors = grounding::SharedDetectors::for_runtime(runtime);
   svr.Post("/detect", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
-    answer("/detect", res, nullptr, "candidates", [&] {
+    RequestImages names;
+    answer("/detect", res, names, "candidates", [&] {
       const Body body = read_body(req, read, o.max_body_mb);
       std::string name = "upload";
       cv::Mat bgr;
@@ -268,7 +249,9 @@ int run(const Opts& o) {
         if (!j.is_object() || !j.contains("image") || !j["image"].is_string())
           throw Error("expected {\"image\": \"path\"} or a form with an \"image\" file");
         name = j["image"].get<std::string>();
-        bgr = vision::load_image(runtime.resolve(name));
+        const std::string real = images.resolve(name);
+        names.add(real, name);
+        bgr = vision::load_image(real);
       }
       const std::vector<vision::Candidate> cands = detectors->get().propose(bgr);
       res.set_content(vision::detection_json(name, bgr.cols, bgr.rows, cands).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
@@ -292,7 +275,7 @@ int run(const Opts& o) {
   {
     std::lock_guard<std::mutex> lock(log_mu);
     std::cerr << "serve: " << o.model << " (stages";
-    for (const auto& s : pipe.stage_names()) std::cerr << " " << s;
+    for (const auto& s : model.stages()) std::cerr << " " << s;
     std::cerr << ") listening on http://" << o.host << ":" << port << " with " << o.threads << " threads" << std::endl;
   }
   const bool ok = svr.listen_after_bind();
@@ -302,7 +285,7 @@ int run(const Opts& o) {
   return ok ? 0 : 2;
 }
 
-Registrar reg("serve", "Serve a model over HTTP: POST /predict (JSONL posts or a form with an uploaded image), POST /detect, GET /health",
+Registrar reg("serve", engine_help("serve"),
               [](CLI::App& app) {
   auto o = std::make_shared<Opts>();
   app.add_option("--model", o->model, "Model file (mie train ...)")->required();

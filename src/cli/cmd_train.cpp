@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/engine_commands.h"
 #include "cli/train_registry.h"
 
 namespace mie::cli {
@@ -14,7 +15,7 @@ std::vector<Command>& train_registry() {
 }
 
 namespace {
-Registrar reg("train", "Train a pipeline stage (ner, ...) and write it into a model file", [](CLI::App& app) {
+Registrar reg("train", engine_help("train"), [](CLI::App& app) {
   auto& subs = train_registry();
   std::sort(subs.begin(), subs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   auto actions = std::make_shared<std::map<CLI::App*, Action>>();

@@ -7,7 +7,8 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/pipeline.h"
+#include "mie/version.h"
+#include "mie/pipeline/pipeline.h"
 #include "cli/train_registry.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
@@ -126,7 +127,7 @@ int run(Opts o) {
     // End to end on dev: the base pipeline's spans, then fine typing in each mode.
     if (base.find_section("ner")) {
       at::set_num_threads(std::max(1, o.t.threads));
-      Pipeline pipe = Pipeline::from_model(base);
+      pipeline::Pipeline pipe = pipeline::Pipeline::from_model(base, Options{});
       std::vector<Post> pred = dev;
       for (auto& p : pred) p.entities.clear();
       pipe.run(pred);
@@ -155,7 +156,7 @@ int run(Opts o) {
   summary["ner_weight"] = sec.header["ner_weight"];
   stages.push_back(typing::kFineSection);
   mf.meta["stages"] = stages;
-  mf.meta["created_by"] = "mie 0.1.0";
+  mf.meta["created_by"] = MIE_VERSION_STRING;
   mf.meta["created"] = now_iso();
   mf.set_section(std::move(sec));
   mf.save(o.output);

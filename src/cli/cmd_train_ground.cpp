@@ -8,16 +8,15 @@
 //       --caption aux/captions-blip2.jsonl --base models/gmner.mie -o models/gmner-ground.mie
 #include <ATen/Parallel.h>
 
-#include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "cli/train_registry.h"
+#include "mie/version.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
 #include "mie/grounding/grounder.h"
-#include "mie/grounding/region_train.h"
+#include "mie/grounding/ground_train.h"
 #include "mie/io/aux.h"
 #include "mie/io/conll.h"
 #include "mie/io/voc.h"
@@ -32,56 +31,26 @@ struct Opts {
   int hash_bits = 18, top_k = 16;
 };
 
-// Region examples and prior/trained box accuracy need images: posts whose image (or npz) exists.
-struct ImagePosts {
-  std::vector<std::pair<const Post*, const grounding::Analysis*>> items;
-  long missing = 0;
-};
-ImagePosts analysable(const std::vector<Post>& posts, grounding::ImageAnalyser& an, const Opts& o) {
-  ImagePosts out;
-  for (const Post& p : posts) {
-    if (!p.image) continue;
-    const std::string img = an.resolve(p.image->path);
-    const bool ok = o.regions.empty()
-                        ? std::filesystem::exists(img)
-                        : std::filesystem::exists(o.regions + "/" + std::filesystem::path(img).filename().string() + ".npz");
-    if (!ok) {
-      ++out.missing;
-      continue;
-    }
-    out.items.emplace_back(&p, an.analyse(p));
-  }
-  return out;
-}
-
-nlohmann::json box_accuracy(const grounding::RegionScorer& s, const ImagePosts& ip) {
-  long n = 0, ok = 0;
-  for (const auto& [p, a] : ip.items)
-    for (size_t i = 0; i < p->entities.size(); ++i) {
-      const Entity& e = p->entities[i];
-      if (!e.groundable) continue;
-      ++n;
-      const auto c = s.choose(*p, static_cast<int>(i), a->cands, a->width, a->height);
-      bool hit = false;
-      for (const Box& g : e.boxes) hit |= c.index >= 0 && iou(c.box, g) >= 0.5f;
-      ok += hit;
-    }
-  return {{"groundable_entities", n}, {"box_acc", n ? 100.0 * static_cast<double>(ok) / static_cast<double>(n) : 0.0}};
-}
-
 int run(const Opts& o) {
   if (!o.images.empty() && !o.regions.empty()) throw Error("give --images or --regions, not both");
   auto train = io::read_conll(o.train);
   auto dev = io::read_conll(o.dev);
-  ModelFile base;
-  if (!o.base.empty()) base = ModelFile::load(o.base);
-  const auto st = io::attach_voc_boxes(train, o.xml);
+  ModelFile mf;
+  if (!o.base.empty()) mf = ModelFile::load(o.base);  // its stages come first, "ground" after them
+  io::attach_voc_boxes(train, o.xml);
   io::attach_voc_boxes(dev, o.xml, false);
-  grounding::FeatureConfig cfg;
-  cfg.hash_bits = o.hash_bits;
-  cfg.caption = !o.caption.empty();
+  grounding::GroundTrainOptions opt;
+  opt.features.hash_bits = o.hash_bits;
+  opt.features.caption = !o.caption.empty();
+  opt.classifier = o.c;
+  opt.region = o.r;
+  opt.regions = !o.images.empty() || !o.regions.empty();
+  opt.runtime.sources = o.sources;
+  opt.runtime.images_dir = o.images;
+  opt.runtime.vinvl_dir = o.regions;
+  opt.runtime.vinvl_top_k = o.top_k;
   nlohmann::json caption_info = nullptr;
-  if (cfg.caption) {
+  if (opt.features.caption) {
     const auto caps = io::read_captions(o.caption);
     const auto a = io::attach_aux(train, caps, {});
     const auto b = io::attach_aux(dev, caps, {});
@@ -90,74 +59,17 @@ int run(const Opts& o) {
     caption_info = {{"file", o.caption}, {"hash", file_hash(o.caption)}};
   }
   at::set_num_threads(1);
-  nlohmann::json hist;
-  grounding::Grounder g;
-  g.cls = grounding::train_classifier(train, cfg, o.c, &hist);
-  std::map<std::string, grounding::BinaryScores> by_type;
-  const auto dev_s = grounding::evaluate_classifier(g.cls, dev, &by_type);
-  const auto maj = grounding::majority_baseline(train, dev);
-  std::cerr << "ground: " << st.groundable_entities << " groundable training entities; dev accuracy " << dev_s.accuracy()
-            << " F1(groundable) " << dev_s.f1() << " (majority baseline: accuracy " << maj.accuracy() << ", F1 "
-            << maj.f1() << "); groundable_score log loss " << dev_s.log_loss() << " (prior " << maj.log_loss()
-            << "), Brier " << dev_s.brier() << ", ECE " << dev_s.ece() << "\n";
-  nlohmann::json summary = {{"model", o.output}, {"dev", dev_s.to_json()}, {"dev_majority", maj.to_json()},
-                            {"dev_per_type", nlohmann::json::object()},
-                            {"caption", o.caption}, {"history", hist}};
-
-  for (const auto& [t, b] : by_type) summary["dev_per_type"][t] = b.to_json();
-  // Region scorer: priors, refined with the KL objective when training images exist.
-  if (!o.images.empty() || !o.regions.empty()) {
-    grounding::GroundRuntime rt;
-    rt.sources = o.sources;
-    rt.images_dir = o.images;
-    rt.vinvl_dir = o.regions;
-    rt.vinvl_top_k = o.top_k;
-    grounding::ImageAnalyser an(rt);
-    const auto tr = analysable(train, an, o);
-    const auto dv = analysable(dev, an, o);
-    std::vector<grounding::RegionExample> ex;
-    long covered = 0, total = 0;
-    for (const auto& [p, a] : tr.items)
-      for (size_t i = 0; i < p->entities.size(); ++i)
-        if (p->entities[i].groundable) {
-          ++total;
-          ex.push_back(grounding::region_example(*p, static_cast<int>(i), a->cands, a->width, a->height));
-          covered += !ex.back().target.empty();
-        }
-    nlohmann::json rlog;
-    const grounding::RegionScorer prior;
-    g.scorer = grounding::train_regions(ex, prior, o.r, &rlog);
-    summary["regions"] = {{"train_images", tr.items.size()}, {"train_missing_images", tr.missing},
-                          {"train_groundable", total}, {"train_covered", covered},
-                          {"dev_images", dv.items.size()}, {"dev_prior", box_accuracy(prior, dv)},
-                          {"dev_trained", box_accuracy(g.scorer, dv)}, {"train_prior", box_accuracy(prior, tr)},
-                          {"train_trained", box_accuracy(g.scorer, tr)}, {"history", rlog},
-                          {"weights", g.scorer.to_json()}};
-    std::cerr << "ground: region scorer trained on " << covered << " covered of " << total << " groundable entities in "
-              << tr.items.size() << " training images (" << tr.missing << " images missing)\n";
-  }
-  ModelSection sec = g.to_section();
+  const auto r = grounding::train_grounding(train, dev, opt, [](const std::string& m) { std::cerr << m << "\n"; });
+  nlohmann::json summary = r.summary;
+  summary["model"] = o.output;
+  summary["caption"] = o.caption;
+  ModelSection sec = r.grounder.to_section();
   sec.header["data"] = {{"train", {{"file", o.train}, {"hash", file_hash(o.train)}, {"posts", train.size()}}},
                         {"dev", {{"file", o.dev}, {"hash", file_hash(o.dev)}, {"posts", dev.size()}}},
                         {"caption", caption_info}, {"images", o.images}, {"regions", o.regions}};
-  sec.header["train"] = {{"seed", o.c.seed}, {"epochs", o.c.epochs}, {"lr", o.c.lr}, {"dev", dev_s.to_json()}};
-  ModelFile mf;
-  std::vector<std::string> stages;
-  if (!o.base.empty()) {
-    mf.meta = base.meta;
-    for (const auto& s : base.sections())
-      if (s.name != grounding::kGroundSection) mf.set_section(s);
-    if (base.meta.contains("stages") && base.meta["stages"].is_array())
-      for (const auto& n : base.meta["stages"])
-        if (n != grounding::kGroundSection) stages.push_back(n.get<std::string>());
-    if (stages.empty())
-      for (const auto& s : base.sections())
-        if (s.name != grounding::kGroundSection) stages.push_back(s.name);
-  }
-  stages.push_back(grounding::kGroundSection);
-  mf.meta["stages"] = stages;
-  mf.meta["created_by"] = "mie 0.1.0";
-  mf.set_section(std::move(sec));
+  sec.header["train"] = {{"seed", o.c.seed}, {"epochs", o.c.epochs}, {"lr", o.c.lr}, {"dev", r.dev.to_json()}};
+  mf.meta["created_by"] = MIE_VERSION_STRING;
+  mf.set_section(std::move(sec));  // replaces a base's "ground" in its place, else runs last
   mf.save(o.output);
   std::cerr << "ground: wrote " << o.output << "\n";
   std::cout << summary.dump() << "\n";

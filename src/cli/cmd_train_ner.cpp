@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/train_registry.h"
+#include "mie/version.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
 #include "mie/core/paths.h"
@@ -104,7 +105,7 @@ int run(const Opts& o) {
   // The NER stage reads this: labels are fine types, reported as fine_type under their coarse type.
   if (o.fine) sec.header["fine_tree"] = tree_json(tree);
   ModelFile mf;
-  mf.meta = {{"created_by", "mie 0.1.0"}, {"created", now_iso()}};
+  mf.meta = {{"created_by", MIE_VERSION_STRING}, {"created", now_iso()}};
   mf.set_section(std::move(sec));
   mf.save(o.output);
   std::cerr << "ner: wrote " << o.output << "\n";

@@ -1,13 +1,18 @@
-// mie train rel — train the relation classifier on MNRE instance files.
+// mie train rel — train the relation classifier on MNRE instance files; with --base, as the relation
+// stage of an existing model (entities + boxes + relations in one file).
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/train_registry.h"
 #include "mie/core/error.h"
 #include "mie/core/model_file.h"
 #include "mie/core/paths.h"
 #include "mie/eval/mre.h"
+#include "mie/io/jmere.h"
+#include "mie/ner/tagger.h"
+#include "mie/pipeline/relation_threshold.h"
 #include "mie/io/mnre.h"
 #include "mie/relation/rel_train.h"
 #include "mie/text/embeddings.h"
@@ -15,7 +20,7 @@
 namespace {
 
 struct Opts {
-  std::string train, dev, out, glove = "auto", report;
+  std::string train, dev, out, glove = "auto", report, base;
   mie::relation::TrainOptions t;
   bool no_glove = false, no_type_prior = false;
 };
@@ -46,6 +51,10 @@ mie::cli::TrainRegistrar reg(
           ->capture_default_str();
       app.add_flag("--select-best", o->t.select_best, "Keep the best dev epoch (dev is then not held out)");
       app.add_option("--report", o->report, "Write the training report (JSON) here");
+      app.add_option("--base", o->base,
+                     "Model file whose stages (ner, ground, ...) the relation stage joins: -o then holds them all, and "
+                     "the stage's threshold is chosen end to end on --dev read as posts")
+          ->check(CLI::ExistingFile);
       return [o]() -> int {
         o->t.type_prior = !o->no_type_prior;
         if (!o->no_glove) {
@@ -56,12 +65,32 @@ mie::cli::TrainRegistrar reg(
         auto train = mie::relation::from_mnre(mie::io::read_mnre(o->train));
         std::vector<mie::relation::RelExample> dev;
         if (!o->dev.empty()) dev = mie::relation::from_mnre(mie::io::read_mnre(o->dev));
+        std::optional<mie::ModelFile> base;
+        if (!o->base.empty()) {
+          base = mie::ModelFile::load(o->base);  // before training: a bad file fails now
+          if (!base->find_section(mie::ner::kNerSection)) throw mie::Error(o->base + ": --base needs a model with a ner stage");
+          if (o->dev.empty()) throw mie::Error("--base needs --dev: the relation threshold is chosen on it");
+        }
         mie::relation::TrainReport rep;
         auto clf = mie::relation::train_relation(train, dev, o->t, &rep);
         nlohmann::json meta = {{"train_file", o->train}, {"train_hash", mie::file_hash(o->train)},
                                {"report", rep.to_json()}};
-        clf.save(o->out, meta);
         nlohmann::json res = {{"model", o->out}, {"report", rep.to_json()}};
+        if (base) {
+          mie::ModelSection s = clf.to_section();
+          s.header["train_data"] = meta;
+          base->set_section(std::move(s));
+          base->meta["relation_base"] = o->base;
+          const auto gold = mie::io::mnre_as_posts(mie::io::read_mnre(o->dev));
+          const auto t = mie::pipeline::calibrate_relation_threshold(*base, gold, o->t.threads);
+          mie::pipeline::set_relation_threshold(*base, t, o->dev);
+          base->save(o->out);
+          res["posts_dev"] = {{"threshold", t.threshold}, {"p", t.p}, {"r", t.r}, {"f1", t.f1}};
+          std::cerr << "train-rel: threshold " << t.threshold << " on " << o->dev << " as posts: triple P " << t.p
+                    << " R " << t.r << " F1 " << t.f1 << "\n";
+        } else {
+          clf.save(o->out, meta);
+        }
         if (!dev.empty()) {
           std::vector<std::string> gold, pred;
           auto preds = clf.predict(dev);

@@ -1,40 +1,8 @@
 #include "cli/post_input.h"
 
-#include <nlohmann/json.hpp>
-
 #include "cli/command.h"
-#include "mie/core/error.h"
-#include "mie/grounding/grounder.h"
-#include "mie/io/jsonl.h"
-#include "mie/text/tokenizer.h"
 
 namespace mie::cli {
-
-Post post_from_input_json(const std::string& line, const std::string& default_id) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("invalid JSON: ") + e.what());
-  }
-  try {
-    if (!j.is_object()) throw Error("expected a JSON object");
-    if (!j.contains("tokens") && j.contains("text")) {
-      if (!j["text"].is_string()) throw Error("\"text\" must be a string");
-      j["tokens"] = text::tokenize(j["text"].get<std::string>());
-    }
-    j.erase("text");
-    if (!j.contains("tokens")) throw Error("post has neither \"tokens\" nor \"text\"");
-    if (!j.contains("id")) j["id"] = default_id;
-    if (j.contains("image") && j["image"].is_string()) j["image"] = {{"path", j["image"]}, {"width", 0}, {"height", 0}};
-    Post p = io::post_from_json(j);
-    p.entities.clear();
-    p.relations.clear();
-    return p;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("invalid JSON: ") + e.what());
-  }
-}
 
 void add_ground_options(CLI::App& app, GroundCliOptions& o) {
   app.add_option("--images", o.images,
@@ -44,25 +12,23 @@ void add_ground_options(CLI::App& app, GroundCliOptions& o) {
   add_detector_size_options(app, o.text_size, o.face_size);
   app.add_option("--vinvl", o.vinvl, "Grounding on VinVL regions: directory of <image>.npz (Entity.region = top-k index)");
   app.add_option("--vinvl-top-k", o.vinvl_top_k, "VinVL regions per image (eval --top-k)")->capture_default_str();
+  app.add_option("--relation-threshold", o.relation_threshold,
+                 "Relation stage: lowest score of a relation written (-1 = the model's, calibrated on dev)")
+      ->check(CLI::Range(-1.f, 1.f))
+      ->capture_default_str();
 }
 
-grounding::GroundRuntime ground_runtime(const GroundCliOptions& o) {
-  grounding::GroundRuntime rt;
-  rt.sources = o.sources;
-  rt.text_size = o.text_size;
-  rt.face_size = o.face_size;
-  rt.vinvl_dir = o.vinvl;
-  rt.vinvl_top_k = o.vinvl_top_k;
-  rt.images_dir = o.images;
-  return rt;
-}
-
-void apply_ground_options(ModelFile& mf, const GroundCliOptions& o) {
-  const ModelSection* g = mf.find_section(grounding::kGroundSection);
-  if (!g) return;
-  ModelSection s = *g;
-  s.header["runtime"] = ground_runtime(o).to_json();
-  mf.set_section(std::move(s));
+Options library_options(const GroundCliOptions& o, int threads) {
+  Options opt;
+  opt.threads = threads;
+  opt.images_dir = o.images;
+  opt.detectors = o.sources;
+  opt.text_size = o.text_size;
+  opt.face_size = o.face_size;
+  opt.vinvl_dir = o.vinvl;
+  opt.vinvl_top_k = o.vinvl_top_k;
+  opt.relation_threshold = o.relation_threshold;
+  return opt;
 }
 
 }  // namespace mie::cli

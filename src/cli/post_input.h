@@ -1,9 +1,8 @@
-// cli/post_input.h — what `mie predict` and `mie serve` share: a post read from one JSON object,
-// and the grounding stage's runtime options (detectors, sizes, image directory, VinVL).
+// cli/post_input.h — the options `mie predict` and `mie serve` share: the library's runtime options
+// (mie::Options: detectors, sizes, image directory, VinVL) declared once on a command.
 //
-//   mie::Post p = mie::cli::post_from_input_json(R"({"text": "Messi at Camp Nou", "image": "a.jpg"})", "1");
 //   mie::cli::GroundCliOptions g;            // declared on a command by add_ground_options(app, g)
-//   mie::cli::apply_ground_options(model_file, g);   // before Pipeline::from_model
+//   mie::Model m = mie::Model::load(path, mie::cli::library_options(g, threads));
 //
 // Thread safety: free functions without shared state.
 #pragma once
@@ -12,29 +11,20 @@
 
 #include <CLI/CLI.hpp>
 
-#include "mie/core/model_file.h"
-#include "mie/core/post.h"
-#include "mie/grounding/grounder.h"
+#include "mie/mie.h"
 
 namespace mie::cli {
-
-// {"id", "text" | "tokens", "image" (a path, or {"path", ...}), "caption", "knowledge"}: "text" is
-// tokenized, a missing id becomes `default_id`, gold entities and relations are dropped. Throws
-// mie::Error (the message only; callers add the file and line).
-Post post_from_input_json(const std::string& line, const std::string& default_id);
 
 struct GroundCliOptions {
   std::string images, sources = "face,object,text,image", vinvl;
   int vinvl_top_k = 16, text_size = 736, face_size = 640;
+  float relation_threshold = -1;
 };
 
-// --images, --regions/--sources, --text-size, --face-size, --vinvl, --vinvl-top-k.
+// --images, --regions/--sources, --text-size, --face-size, --vinvl, --vinvl-top-k, --relation-threshold.
 void add_ground_options(CLI::App& app, GroundCliOptions& o);
 
-// The grounding stage's runtime options from the command line's.
-grounding::GroundRuntime ground_runtime(const GroundCliOptions& o);
-
-// Writes the options into the model's "ground" section (its "runtime" header) when it has one.
-void apply_ground_options(ModelFile& mf, const GroundCliOptions& o);
+// The library's options from the command line's.
+Options library_options(const GroundCliOptions& o, int threads);
 
 }  // namespace mie::cli

@@ -2,6 +2,7 @@
 # e2e: `mie detect` on a Debian-shipped photo and a tweet sample: JSON shape, sources filter,
 # --draw PNG, VinVL candidates, and exit status 2 with the file named for bad input.
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: data model
 source "$(dirname "$0")/../lib.sh" "$@"
 ASSETS=${MIE_ASSETS:-$SRC/../shared/models}
 [[ -f $SRC/assets/SHA256SUMS && -z ${MIE_ASSETS:-} ]] && ASSETS=$SRC/assets

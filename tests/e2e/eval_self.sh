@@ -2,6 +2,7 @@
 # e2e: `mie eval` on real dev data. Gold scored against itself gives 100 everywhere; a copy
 # without boxes, an empty prediction file and bad predictions give the hand-computed results.
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: data
 source "$(dirname "$0")/../lib.sh" "$@"
 G=$DATA/gmner
 if [[ ! -f $G/dev.txt ]]; then

@@ -4,6 +4,7 @@
 # has a fine_type under its (FMNERG) coarse type. `mie train ner --fine` (a tagger over the fine
 # types) gives the same output shape. Bad input exits 2 naming the file.
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: train data
 source "$(dirname "$0")/../lib.sh" "$@"
 first_posts() { awk -v n="$2" 'BEGIN{RS=""; ORS="\n\n"} NR<=n' "$1"; }
 

@@ -5,6 +5,7 @@
 # JSONL input with an "image" per post; `mie eval --task gmner` (box mode) reads the output; the
 # VinVL path (--vinvl) gives Entity.region. Needs the GloVe binary and the detector assets.
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: train data model
 source "$(dirname "$0")/../lib.sh" "$@"
 need_glove
 S=$DATA/samples

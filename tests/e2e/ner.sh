@@ -3,12 +3,18 @@
 # and --text input, `mie eval` of the CoNLL output (must equal the trainer's dev F1), and exit
 # status 2 for truncated / foreign model files. Needs the GloVe binary (scripts/setup.sh).
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: train data
 source "$(dirname "$0")/../lib.sh" "$@"
 need_glove
 
-# --version names the BLAS kernels; on a CPU with AVX2 they are never OpenBLAS's generic Prescott ones
-"$MIE" --version > "$TMP/version.txt"
+# mie-engine --version names the BLAS kernels; on a CPU with AVX2 they are never OpenBLAS's generic
+# Prescott ones. mie --version (no torch loaded) names the same version.
+"$(dirname "$MIE")/mie-engine" --version > "$TMP/version.txt"
 head -1 "$TMP/version.txt" | grep -q "^mie [0-9]" || fail "--version: $(cat "$TMP/version.txt")"
+[[ "$("$MIE" --version)" == "$(head -1 "$TMP/version.txt")" ]] || fail "mie and mie-engine versions differ"
+ldd "$(dirname "$MIE")/mie-engine" > "$TMP/ldd.txt"
+grep -q "OpenBLAS kernels" "$TMP/version.txt" || ! grep -q openblas "$TMP/ldd.txt" \
+  || fail "mie-engine --version does not name the OpenBLAS kernels"
 if grep -q avx2 /proc/cpuinfo && [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q "OpenBLAS kernels" "$TMP/version.txt"; then
   ! grep -q "OpenBLAS kernels: Prescott" "$TMP/version.txt" || fail "generic BLAS kernels: $(cat "$TMP/version.txt")"
 fi

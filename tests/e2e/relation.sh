@@ -2,6 +2,7 @@
 # e2e: `mie train rel` on 400 MNRE train instances (CNN, no GloVe, 2 epochs), `mie predict-rel`
 # on 40 val instances ({"id","relation","score"} lines), and exit status 2 for bad input.
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: train data
 source "$(dirname "$0")/../lib.sh" "$@"
 
 head -400 "$DATA/mnre/train.txt" > "$TMP/train.txt"

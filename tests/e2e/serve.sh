@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # e2e: `mie serve` with the default model, over real HTTP (curl): /health, JSONL posts answered
 # exactly as `mie predict` answers them, an uploaded image grounded like the same file by path,
-# /detect answering as `mie detect`,
-# concurrent requests, bad input (400 naming the line or file, 413, 404), SIGTERM (exit 0, uploads
+# /detect answering as `mie detect`, image paths confined to --images (no file elsewhere is read,
+# and a refused path answers as a missing one), concurrent requests, bad input (400 naming the line or file, 413, 404), SIGTERM (exit 0, uploads
 # removed) and a port already in use (exit 2).
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: data model
 source "$(dirname "$0")/../lib.sh" "$@"
 ASSETS=${MIE_ASSETS:-$SRC/../shared/models}
 [[ -f $SRC/assets/SHA256SUMS && -z ${MIE_ASSETS:-} ]] && ASSETS=$SRC/assets
@@ -16,8 +17,11 @@ if [[ ! -f $ASSETS/yunet/yunet_n_320_320.onnx || ! -f $IMG ]]; then
   skip "models ($ASSETS) or $IMG missing"
 fi
 
-mkdir "$TMP/tmpdir"
-TMPDIR=$TMP/tmpdir "$MIE" serve --model "$MODEL" --port 0 --threads 2 --max-body-mb 1 2> "$TMP/serve.log" &
+mkdir "$TMP/tmpdir" "$TMP/img"
+cp "$IMG" "$TMP/img/messi5.jpg"                    # the server's image directory
+ln -s /etc/passwd "$TMP/img/escape.jpg"            # a link out of it
+ln -s messi5.jpg "$TMP/img/inside.jpg"             # a link within it
+TMPDIR=$TMP/tmpdir "$MIE" serve --model "$MODEL" --port 0 --threads 2 --max-body-mb 1 --images "$TMP/img" 2> "$TMP/serve.log" &
 PID=$!
 trap 'kill $PID 2> /dev/null || true; rm -rf "$TMP"' EXIT
 PORT=
@@ -38,12 +42,12 @@ python3 -c 'import json,sys; j=json.loads(open(sys.argv[1]).read().split("\n")[0
 
 # Two posts in one request: the answer is mie predict's, line for line.
 cat > "$TMP/posts.jsonl" <<EOF
-{"id": "p1", "text": "Lionel Messi scores again for Barcelona", "image": "$IMG"}
+{"id": "p1", "text": "Lionel Messi scores again for Barcelona", "image": "messi5.jpg"}
 {"id": "p2", "text": "RT @nasa : Barack Obama visits New York"}
 EOF
 call "$URL/predict" --data-binary @"$TMP/posts.jsonl" > "$TMP/served"
 [[ $(tail -1 "$TMP/served") == 200 ]] || fail "/predict: $(cat "$TMP/served")"
-"$MIE" predict --model "$MODEL" --input "$TMP/posts.jsonl" > "$TMP/predicted" 2> /dev/null
+"$MIE" predict --model "$MODEL" --input "$TMP/posts.jsonl" --images "$TMP/img" > "$TMP/predicted" 2> /dev/null
 diff <(head -n -2 "$TMP/served") "$TMP/predicted" || fail "mie serve and mie predict answer differently"
 python3 - "$TMP/predicted" <<'EOF'
 import json, sys
@@ -70,9 +74,9 @@ assert up["entities"] == ref["entities"], (up["entities"], ref["entities"])
 EOF
 
 # /detect: the region proposals `mie detect` prints, by path and uploaded.
-call "$URL/detect" -d "{\"image\": \"$IMG\"}" > "$TMP/det"
+call "$URL/detect" -d '{"image": "messi5.jpg"}' > "$TMP/det"
 [[ $(tail -1 "$TMP/det") == 200 ]] || fail "/detect: $(cat "$TMP/det")"
-"$MIE" detect --image "$IMG" > "$TMP/det.ref"
+(cd "$TMP/img" && "$MIE" detect --image messi5.jpg) > "$TMP/det.ref"
 diff <(head -n -2 "$TMP/det") "$TMP/det.ref" || fail "/detect answers differently from mie detect"
 call "$URL/detect" -F "image=@$IMG" > "$TMP/det.up"
 python3 - "$TMP/det.up" "$TMP/det.ref" <<'EOF2'
@@ -108,7 +112,21 @@ expect() {  # expect STATUS PATTERN curl-args...
 expect 400 'request line 2: invalid JSON' --data-binary $'{"text": "fine"}\n{"text": broken'
 expect 400 'ill-formed UTF-8' --data-binary $'{"text": "bad \xff byte"}'
 expect 400 'neither \\"tokens\\" nor \\"text\\"' -d '{"id": "x"}'
-expect 400 '/no/such.jpg: cannot open image file' -d '{"text": "Messi", "image": "/no/such.jpg"}'
+# Paths resolve under --images only: a file elsewhere (even a JPEG), an escape by .. or by a link,
+# and a missing file all answer the same message, which names no server directory.
+for path in /etc/passwd "$IMG" ../img/../../etc/passwd escape.jpg no-such.jpg /no/such.jpg; do
+  expect 400 "is not available on this server" -d "{\"text\": \"Messi\", \"image\": \"$path\"}"
+  grep -qF "$path" "$TMP/bad" || fail "the answer does not name the path sent: $(cat "$TMP/bad")"
+  sed "s|$path||" "$TMP/bad" > "$TMP/bad.$(echo "$path" | md5sum | cut -c1-8)"
+  grep -q "$TMP" "$TMP/bad" && fail "the answer names the server's directory: $(cat "$TMP/bad")"
+  call "$URL/detect" -d "{\"image\": \"$path\"}" > "$TMP/bad"
+  [[ $(tail -1 "$TMP/bad") == 400 ]] && grep -q "is not available on this server" "$TMP/bad" || fail "/detect $path: $(cat "$TMP/bad")"
+done
+[[ $(for f in "$TMP"/bad.*; do head -1 "$f"; done | sort -u | wc -l) == 1 ]] || fail "refused and missing paths answer differently: $(cat "$TMP"/bad.*)"
+for path in inside.jpg "$TMP/img/messi5.jpg" ./messi5.jpg; do     # within the directory: served, named as sent
+  call "$URL/predict" -d "{\"text\": \"Lionel Messi\", \"image\": \"$path\"}" > "$TMP/ok"
+  [[ $(tail -1 "$TMP/ok") == 200 ]] && grep -q "\"path\":\"$path\"" "$TMP/ok" || fail "$path: $(cat "$TMP/ok")"
+done
 expect 400 'empty request' -d ''
 expect 400 'request post 2: post has neither' --data-binary '[{"text": "fine"}, {"id": "x"}]'
 head -c 5000 /dev/urandom > "$TMP/junk.jpg"
@@ -120,6 +138,15 @@ head -c 2000000 /dev/zero > "$TMP/big"
 expect 413 'over --max-body-mb 1' --data-binary @"$TMP/big"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/nothing") == 404 ]] || fail "unknown path: not 404"
 [[ $(tail -1 "$(call "$URL/health" > "$TMP/h2"; echo "$TMP/h2")") == 200 ]] || fail "server died after bad input"
+
+# Without --images a server takes uploads only.
+"$MIE" serve --model "$MODEL" --port 0 --sources face 2> "$TMP/noimg.log" &
+PID2=$!
+for _ in $(seq 1 120); do grep -q listening "$TMP/noimg.log" && break; sleep 0.5; done
+URL2=http://127.0.0.1:$(grep -o 'listening on http://[^ ]*' "$TMP/noimg.log" | sed 's/.*://')
+curl -s "$URL2/predict" -d "{\"text\": \"Messi\", \"image\": \"$IMG\"}" > "$TMP/noimg"
+kill $PID2; wait $PID2 || true
+grep -q "takes no image paths" "$TMP/noimg" || fail "no --images: $(cat "$TMP/noimg")"
 
 # A second server on the same port: exit 2, the port named.
 set +e
@@ -141,7 +168,7 @@ set -e
 [[ $rc == 0 ]] || fail "exit status $rc after SIGTERM: $(tail -3 "$TMP/serve.log")"
 grep -q "serve: stopped" "$TMP/serve.log" || fail "no stop message"
 [[ -z $(ls -A "$TMP/tmpdir") ]] || fail "uploads left behind: $(ls "$TMP/tmpdir")"
-# 8 answered requests, and up to 3 more from the clients that left early (they may go unseen).
+# 11 answered requests, and up to 3 more from the clients that left early (they may go unseen).
 answered=$(grep -c "POST /predict 200" "$TMP/serve.log" || true)
-(( answered >= 8 && answered <= 11 )) || fail "expected 8-11 answered requests in the log, found $answered: $(cat "$TMP/serve.log")"
+(( answered >= 11 && answered <= 14 )) || fail "expected 11-14 answered requests in the log, found $answered: $(cat "$TMP/serve.log")"
 echo "serve: ok (port $PORT)"

@@ -5,6 +5,7 @@
 # figures in docs/RESULTS.md (accuracy 79.10, F1 73.80; majority baseline 59.55), and its
 # probability (groundable_score) stays calibrated (ECE 0.028, log loss 0.464 against 0.675 for the prior).
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: data model
 source "$(dirname "$0")/../lib.sh" "$@"
 "$MIE" train ground --train "$DATA/gmner/train.txt" --dev "$DATA/gmner/dev.txt" --xml "$DATA/gmner/xml" \
   --caption "$DATA/aux/captions-blip2.jsonl" --seed 1 -o "$TMP/ground.mie" > "$TMP/summary.json" 2> "$TMP/log" \

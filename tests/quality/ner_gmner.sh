@@ -4,6 +4,7 @@
 # floor, set just below the dev F1 measured in docs/RESULTS.md. A regression guard: it fails when
 # a change to the tokenizer, features, encoder, tagger or trainer costs accuracy.
 # Args: path to the mie binary, source dir (tests/lib.sh).
+# ctest-labels: data model
 source "$(dirname "$0")/../lib.sh" "$@"
 FLOOR=${MIE_NER_FLOOR:-75.0}
 MODEL=${MIE_MODELS:-$SRC/models}/gmner.mie

@@ -1,6 +1,7 @@
 #include "mie/core/model_file.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -117,12 +118,24 @@ std::vector<std::string> ModelFile::section_names() const {
   return names;
 }
 
+std::vector<std::string> ModelFile::stage_order() const {
+  std::vector<std::string> order;
+  if (meta.contains("stages") && meta["stages"].is_array())
+    for (const auto& n : meta["stages"])
+      if (n.is_string() && find_section(n.get<std::string>()) &&
+          std::find(order.begin(), order.end(), n.get<std::string>()) == order.end())
+        order.push_back(n.get<std::string>());
+  for (const auto& s : sections_)
+    if (std::find(order.begin(), order.end(), s.name) == order.end()) order.push_back(s.name);
+  return order;
+}
+
 std::string ModelFile::to_bytes() const {
   nlohmann::json h;
   h["format"] = "mie-model";
   h["version"] = kModelFormatVersion;
   h["meta"] = meta;
-  h["meta"]["stages"] = section_names();
+  h["meta"]["stages"] = stage_order();
   h["sections"] = nlohmann::json::array();
   int64_t offset = 0;
   for (const auto& s : sections_) {
@@ -220,9 +233,14 @@ void ModelFile::save(const std::string& path) const {
 
 ModelFile ModelFile::load(const std::string& path) {
   std::ifstream in = mie::open_file(path, "model file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return from_bytes(ss.str(), path);
+  std::string bytes;  // read in one piece (a stringstream would copy it twice more)
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw Error(path + ": cannot read model file");
+  bytes.resize(static_cast<size_t>(size));
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) throw Error(path + ": cannot read model file");
+  return from_bytes(bytes, path);
 }
 
 }  // namespace mie

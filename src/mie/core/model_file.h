@@ -13,7 +13,7 @@
 //   | tensor payload (f32, in header order) | u64 total file length | u64 FNV-1a-64 of all
 //   preceding bytes | "1EIM"
 // The header JSON holds the file-level `meta` object ("stages": section names in pipeline
-// order, plus anything a trainer adds: data hash, command line) and, per section, its own JSON
+// order, as stage_order() gives it, plus anything a trainer adds: data hash, command line) and, per section, its own JSON
 // header and tensor index (name, dtype "f32", shape, offset, count). Loading a different format
 // version, a truncated or corrupted file or a non-mie file throws mie::Error naming the file.
 // Torch is deliberately absent: stages convert TensorData to torch tensors themselves.
@@ -58,6 +58,9 @@ class ModelFile {
   const ModelSection& section(const std::string& name) const;  // throws mie::Error naming the file
   const std::vector<ModelSection>& sections() const { return sections_; }
   std::vector<std::string> section_names() const;
+  // The order the stages run in: meta "stages" (names of sections that exist, first mention
+  // kept), then the sections it does not name, in file order. save() writes it as meta "stages".
+  std::vector<std::string> stage_order() const;
   const std::string& path() const { return path_; }  // file it was loaded from, "" if built
 
   // Writes atomically (temp file + rename). Throws mie::Error on I/O failure.

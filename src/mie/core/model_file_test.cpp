@@ -102,3 +102,16 @@ TEST(ModelFile, FileHashChangesWithContent) {
 }
 
 }  // namespace
+
+TEST(ModelFile, StageOrderFollowsMetaThenAddsUnlistedSections) {
+  mie::ModelFile mf;
+  mf.add_section("ner");
+  mf.add_section("relation");
+  mf.add_section("ground");
+  EXPECT_EQ(mf.stage_order(), (std::vector<std::string>{"ner", "relation", "ground"}));
+  mf.meta["stages"] = {"ner", "ground", "gone", "ner"};  // a missing section and a repeat are dropped
+  EXPECT_EQ(mf.stage_order(), (std::vector<std::string>{"ner", "ground", "relation"}));
+  const auto back = mie::ModelFile::from_bytes(mf.to_bytes(), "mem");
+  EXPECT_EQ(back.meta["stages"], (nlohmann::json{"ner", "ground", "relation"}));
+  EXPECT_EQ(back.stage_order(), mf.stage_order());
+}

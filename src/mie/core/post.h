@@ -10,6 +10,8 @@
 // Thread safety: plain values; no shared state. Copy freely, share read-only.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -58,10 +60,12 @@ struct Relation {
   bool operator==(const Relation&) const = default;
 };
 
+// An image by path, or held in memory (`data`: encoded JPEG/PNG bytes; `path` then only names it).
 struct ImageRef {
   std::string path;
   int width = 0;
   int height = 0;
+  std::shared_ptr<const std::vector<uint8_t>> data;
   bool operator==(const ImageRef&) const = default;
 };
 

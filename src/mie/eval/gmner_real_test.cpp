@@ -1,3 +1,4 @@
+// ctest-labels: data
 // Real data: GMNER dev gold scored against itself and against a degraded copy whose expected
 // counts are computed independently from the edits; candidate mode on a real VinVL file.
 #include <gtest/gtest.h>

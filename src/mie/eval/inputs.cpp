@@ -15,6 +15,7 @@
 #include "mie/io/jmere.h"
 #include "mie/io/jsonl.h"
 #include "mie/io/lines.h"
+#include "mie/io/mnre.h"
 #include "mie/io/npz.h"
 #include "mie/io/voc.h"
 
@@ -55,7 +56,15 @@ std::vector<Post> load_gold(const std::string& task, const std::string& gold_pat
     return posts;
   }
   if (task == "mner") return io::read_conll(gold_path);
-  if (task == "jmere") return io::read_jmere(gold_path);
+  if (task == "jmere") {
+    // MNRE lines (Python-literal dicts, {'token': ...}) are read as posts; else JMERE's own JSON.
+    const std::string text = slurp(gold_path);
+    const size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    const std::string name = gold_path == "-" ? "<stdin>" : gold_path;
+    std::istringstream in(text);
+    if (first != std::string::npos && text.compare(first, 2, "{'") == 0) return io::mnre_as_posts(io::read_mnre(in, name));
+    return io::read_jmere(in, name);
+  }
   throw Error("load_gold: unknown task '" + task + "' (gmner, fmnerg, mner, jmere; mre uses io::read_mnre)");
 }
 

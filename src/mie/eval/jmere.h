@@ -4,9 +4,11 @@
 //   mie::eval::Evaluation ev = mie::eval::score_jmere(gold, aligned);
 //   ev.at("jmere_entity").total().f1;   // (span, type)
 //   ev.at("jmere_triple").total().f1;   // (head span, head type, tail span, tail type, relation)
+//   ev.at("jmere_triple_undirected").total().f1;   // the same, head and tail in either order
 //
 // A triple is right when a gold triple has the same head span and type, tail span and type and
-// relation label. Identical triples in one post count once; relations labelled `none_label`
+// relation label. Types are compared as PER, ORG, LOC or MISC (GMNER's OTHER, MNRE's misc and
+// every other type are MISC), so GMNER-typed predictions score against MNRE-typed gold. Identical triples in one post count once; relations labelled `none_label`
 // (or "") are not triples. Thread safety: pure function.
 #pragma once
 

@@ -90,6 +90,23 @@ TEST(Jmere, EntityAndTripleF1) {
   EXPECT_THROW(ev::score_jmere(gold, pred), mie::Error);
 }
 
+TEST(Jmere, UndirectedAndAcrossTypeSchemes) {
+  // gold from MNRE (MISC), prediction from a GMNER model (OTHER): the same type
+  std::vector<Post> gold = {post("1", 5, {ent(0, 1, "PER"), ent(2, 3, "MISC"), ent(4, 5, "PER")},
+                                 {{0, 1, "/per/misc/present_in"}, {0, 2, "/per/per/peer"}})};
+  std::vector<Post> pred = {post("1", 5, {ent(0, 1, "PER"), ent(2, 3, "OTHER"), ent(4, 5, "PER")},
+                                 {{0, 1, "/per/misc/present_in"}, {2, 0, "/per/per/peer"}})};
+  auto r = ev::score_jmere(gold, pred);
+  EXPECT_EQ(r.at("jmere_entity").total().tp, 3);
+  const auto directed = r.at("jmere_triple").total();
+  EXPECT_EQ(directed.tp, 1);  // the peer pair is reversed
+  EXPECT_EQ(directed.pred, 2);
+  const auto undirected = r.at("jmere_triple_undirected").total();
+  EXPECT_EQ(undirected.tp, 2);
+  EXPECT_EQ(undirected.gold, 2);
+  EXPECT_EQ(r.info["gold_triples"], 2);
+}
+
 TEST(Align, MatchesByIdAndReportsBadPredictions) {
   std::vector<Post> gold = {post("a", 3, {}), post("b", 3, {})};
   auto out = ev::align_predictions(gold, {post("b", 0, {ent(0, 1, "PER")})});

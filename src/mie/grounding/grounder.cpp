@@ -87,7 +87,13 @@ std::string GroundRuntime::resolve(const std::string& path) const {
 std::string ImageAnalyser::resolve(const std::string& path) const { return rt_.resolve(path); }
 
 const Analysis* ImageAnalyser::analyse(const Post& p) {
-  if (!p.image || p.image->path.empty()) return nullptr;
+  if (!p.image || (p.image->path.empty() && !p.image->data)) return nullptr;
+  if (p.image->data) {  // in memory: analysed once per buffer
+    const std::string key = "\x01memory:" + std::to_string(reinterpret_cast<uintptr_t>(p.image->data.get()));
+    if (auto it = cache_.find(key); it != cache_.end()) return &it->second;
+    const cv::Mat bgr = vision::decode_image(*p.image->data, p.image->path);
+    return &cache_.emplace(key, make_analysis(detectors_->get().propose(bgr), bgr.cols, bgr.rows)).first->second;
+  }
   const std::string path = resolve(p.image->path);
   if (auto it = cache_.find(path); it != cache_.end()) return &it->second;
   Analysis a;
@@ -113,7 +119,16 @@ const Analysis* ImageAnalyser::analyse(const Post& p) {
 }
 
 void ImageAnalyser::read_size(Post& p) const {
-  if (!p.image || p.image->path.empty()) return;
+  if (!p.image) return;
+  if (p.image->data) {  // decoded to check it and to know its size
+    const cv::Mat bgr = vision::decode_image(*p.image->data, p.image->path);
+    if (p.image->width <= 0 && p.image->height <= 0) {
+      p.image->width = bgr.cols;
+      p.image->height = bgr.rows;
+    }
+    return;
+  }
+  if (p.image->path.empty()) return;
   const std::string path = resolve(p.image->path);
   if (!rt_.vinvl_dir.empty() && !std::filesystem::exists(path)) return;  // VinVL mode needs no image file
   const auto h = vision::read_image_header(path);
@@ -159,6 +174,8 @@ ModelSection Grounder::to_section() const {
   s.name = kGroundSection;
   cls.save(s);
   s.header["regions"] = {{"weights", scorer.to_json()}, {"fallback_p", fallback_p}};
+  s.header["arch"] = "ground-logreg-regions";
+  s.header["version"] = 1;
   return s;
 }
 

@@ -1,3 +1,4 @@
+// ctest-labels: data model
 // Real photos through detectors + grounding with given entity spans (the NER result on these
 // texts depends on a trained model, so the spans are given). Boxes must reach IoU >= 0.5.
 // Needs the detector assets (mie::assets_dir()) and the shared samples; skips when absent.

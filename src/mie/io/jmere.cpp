@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "mie/core/files.h"
@@ -142,6 +143,33 @@ std::vector<Post> jmere_from_mnre(const std::vector<MreInstance>& lines) {
     const int h = add_entity(p, m.head.start, m.head.end, upper(parts[1]));
     const int t = add_entity(p, m.tail.start, m.tail.end, upper(parts[2]));
     p.relations.push_back({h, t, parts[3], 1.f});
+  }
+  return out;
+}
+
+std::vector<Post> mnre_as_posts(const std::vector<MreInstance>& lines) {
+  std::vector<Post> out;
+  std::map<std::vector<std::string>, size_t> index;
+  std::map<std::string, int> ids;
+  for (const MreInstance& m : lines) {
+    auto [it, fresh] = index.emplace(m.tokens, out.size());
+    if (fresh) {
+      Post p;
+      p.tokens = m.tokens;
+      p.id = m.img_id.substr(0, m.img_id.rfind('.'));
+      if (const int n = ++ids[p.id]; n > 1) p.id += "#" + std::to_string(n);
+      p.image = ImageRef{m.img_id, 0, 0};
+      out.push_back(std::move(p));
+    }
+    std::vector<std::string> parts;
+    std::stringstream rs(m.relation);
+    for (std::string s; std::getline(rs, s, '/');) parts.push_back(s);
+    if (parts.size() != 4 || parts[1].empty() || parts[2].empty() || parts[3].empty()) continue;  // None
+    Post& p = out[it->second];
+    const int h = add_entity(p, m.head.start, m.head.end, upper(parts[1]));
+    const int t = add_entity(p, m.tail.start, m.tail.end, upper(parts[2]));
+    const Relation r{h, t, m.relation, 1.f};
+    if (std::find(p.relations.begin(), p.relations.end(), r) == p.relations.end()) p.relations.push_back(r);
   }
   return out;
 }

@@ -43,4 +43,12 @@ std::vector<Post> read_jmere(std::istream& in, const std::string& name);
 Post jmere_post_from_json(const nlohmann::json& j);    // throws mie::Error
 std::vector<Post> jmere_from_mnre(const std::vector<MreInstance>& lines);
 
+// MNRE read as posts (mie's relation dev metric, docs/metrics.md "jmere"): one Post per distinct
+// token sequence, in first-seen order, whatever lines lie between its pairs. Gold entities are the
+// arguments of its pairs labelled other than None, typed by the label's signature ("/per/org/..."
+// -> PER, ORG; misc -> MISC); each such pair is a Relation with the full MNRE label. Post::id is
+// the first line's img_id without extension, "#2", "#3", ... appended when an id repeats;
+// Post::image = {img_id}.
+std::vector<Post> mnre_as_posts(const std::vector<MreInstance>& lines);
+
 }  // namespace mie::io

@@ -71,3 +71,27 @@ TEST(Jmere, Errors) {
   std::istringstream no_img("[{\"token\": [\"a\"], \"label_list\": []}]");
   EXPECT_PARSE_ERROR(read_jmere(no_img, "j.json"), "j.json", 0, "img_id");
 }
+
+TEST(Jmere, MnreAsPostsGroupsDistinctTextsWithFullLabels) {
+  // Two sentences, the first one's pairs split by the second's; the same image id twice.
+  std::istringstream in(
+      "{'token': ['Obama', 'and', 'Michelle', 'in', 'Paris'], 'h': {'name': 'Obama', 'pos': [0, 1]}, "
+      "'t': {'name': 'Michelle', 'pos': [2, 3]}, 'img_id': 'a.jpg', 'relation': '/per/per/couple'}\n"
+      "{'token': ['UN', 'in', 'Libya'], 'h': {'name': 'UN', 'pos': [0, 1]}, 't': {'name': 'Libya', 'pos': [2, 3]}, "
+      "'img_id': 'a.jpg', 'relation': 'None'}\n"
+      "{'token': ['Obama', 'and', 'Michelle', 'in', 'Paris'], 'h': {'name': 'Obama', 'pos': [0, 1]}, "
+      "'t': {'name': 'Paris', 'pos': [4, 5]}, 'img_id': 'a.jpg', 'relation': '/per/loc/place_of_residence'}\n"
+      "{'token': ['Obama', 'and', 'Michelle', 'in', 'Paris'], 'h': {'name': 'Obama', 'pos': [0, 1]}, "
+      "'t': {'name': 'Michelle', 'pos': [2, 3]}, 'img_id': 'a.jpg', 'relation': '/per/per/couple'}\n");
+  const auto ps = mnre_as_posts(read_mnre(in, "mem"));
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[0].id, "a");
+  EXPECT_EQ(ps[1].id, "a#2");
+  ASSERT_EQ(ps[0].entities.size(), 3u);
+  EXPECT_EQ(ps[0].entities[2].type, "LOC");
+  ASSERT_EQ(ps[0].relations.size(), 2u);  // the repeated pair counts once
+  EXPECT_EQ(ps[0].relations[0], (Relation{0, 1, "/per/per/couple", 1.f}));
+  EXPECT_EQ(ps[0].relations[1], (Relation{0, 2, "/per/loc/place_of_residence", 1.f}));
+  EXPECT_TRUE(ps[1].entities.empty());  // only a None pair
+  EXPECT_TRUE(ps[1].relations.empty());
+}

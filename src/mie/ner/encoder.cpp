@@ -195,6 +195,11 @@ nlohmann::json Encoder::to_json() const {
   nlohmann::json j = {{"glove_top", cfg_.glove_top}, {"max_context", cfg_.max_context}, {"min_char_count", cfg_.min_char_count},
           {"use_gazetteers", cfg_.use_gazetteers}, {"word_dim", word_dim_}, {"words", words_}, {"chars", chars_}, {"shapes", shapes_}, {"labels", labels_},
           {"num_feats", num_feats()}, {"max_word_chars", kMaxWordChars}};
+  if (gz_) {  // the lists' fingerprints: a model refuses lists that differ (check_gazetteers)
+    nlohmann::json fp = nlohmann::json::object();
+    for (int g = 0; g < kGazFeats / 2; ++g) fp[kNerGazetteers[g]] = gz_->fingerprint(gz_index_[g]);
+    j["gazetteer_fingerprints"] = fp;
+  }
   if (dict_) {
     j["use_train_dict"] = true;
     j["train_dict"] = dict_->to_json();
@@ -227,6 +232,15 @@ Encoder Encoder::from_json(const nlohmann::json& j) {
   if (e.words_.size() < 3 || e.labels_.empty()) throw Error("malformed NER encoder header: empty vocabulary");
   e.index();
   e.load_gazetteers();
+  if (e.gz_ && j.contains("gazetteer_fingerprints"))
+    for (int g = 0; g < kGazFeats / 2; ++g) {
+      const std::string want = j["gazetteer_fingerprints"].value(kNerGazetteers[g], std::string());
+      const std::string have = e.gz_->fingerprint(e.gz_index_[g]);
+      if (!want.empty() && want != have)
+        throw Error(std::string("gazetteer list '") + kNerGazetteers[g] + "' in " + text::default_gazetteer_dir() +
+                    " differs from the one the model was trained with (fingerprint " + have + ", the model's " + want +
+                    "): rebuild the lists from the same sources (scripts/setup.sh) or retrain the model");
+    }
   return e;
 }
 

@@ -1,3 +1,4 @@
+// ctest-labels: train data
 // Training smoke test on real GMNER posts, model-file round trip, determinism, context.
 #include <gtest/gtest.h>
 

@@ -321,6 +321,7 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   ModelSection sec;
   sec.name = kNerSection;
   sec.header = {{"arch", "bilstm-crf"},
+                {"version", 1},
                 {"config", opt.net.to_json()},
                 {"encoder", enc.to_json()},
                 {"train",

@@ -1,3 +1,4 @@
+// ctest-labels: train data
 // Training on a real MNRE subset must learn; model file round trip; determinism; JMERE / MORE
 // library functions on hand-written posts.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// ctest-labels: data
 // Unit tests of the torch-free parts: schema, encoding, pairs, image features (sample images).
 #include <gtest/gtest.h>
 

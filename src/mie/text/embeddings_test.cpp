@@ -1,3 +1,4 @@
+// ctest-labels: data
 #include "mie/text/embeddings.h"
 
 #include <gtest/gtest.h>

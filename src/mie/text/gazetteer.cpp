@@ -1,6 +1,9 @@
 #include "mie/text/gazetteer.h"
 
+#include "mie/core/model_file.h"  // fnv1a64
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -108,7 +111,10 @@ void Gazetteer::insert(int g, const std::vector<std::string>& toks) {
     key += toks[i];
     Node& n = seqs_[key];
     if (i + 1 == toks.size()) {
-      if (!(n.full & bit)) ++counts_[g];
+      if (!(n.full & bit)) {
+        ++counts_[g];
+        fingerprints_[g] += fnv1a64(key.data(), key.size());  // a sum: the entries' order does not matter
+      }
       n.full |= bit;
     } else {
       n.prefix |= bit;
@@ -125,6 +131,7 @@ int Gazetteer::add(const std::string& name, const std::vector<std::string>& entr
     g = size();
     names_.push_back(name);
     counts_.push_back(0);
+    fingerprints_.push_back(0);
   }
   for (const std::string& e : entries) {
     std::vector<std::string> toks = split_ws(e);
@@ -163,6 +170,12 @@ Gazetteer Gazetteer::load_dir(const std::string& dir) {
   Gazetteer gz;
   for (const auto& f : files) gz.add_file(f.stem().string(), f.string());
   return gz;
+}
+
+std::string Gazetteer::fingerprint(int g) const {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fingerprints_.at(static_cast<size_t>(g))));
+  return hex;
 }
 
 int Gazetteer::index(std::string_view name) const {

@@ -62,6 +62,9 @@ class Gazetteer {
   const std::vector<std::string>& names() const { return names_; }
   int index(std::string_view name) const;                  // -1 if absent
   size_t entries(int gazetteer) const { return counts_[gazetteer]; }
+  // A fingerprint of the list's distinct normalised entries (independent of their order), 16 hex
+  // digits: a model records those of the lists it was trained with and refuses others.
+  std::string fingerprint(int gazetteer) const;
   // Bitmask of the gazetteers holding exactly this token sequence (already-normalised keys).
   uint32_t lookup(const std::vector<std::string>& normalised_tokens) const;
 
@@ -76,6 +79,7 @@ class Gazetteer {
 
   std::vector<std::string> names_;
   std::vector<size_t> counts_;
+  std::vector<uint64_t> fingerprints_;
   std::unordered_map<std::string, Node> seqs_;  // key: tokens joined by '\x1f'
   int max_len_ = 0;
 };

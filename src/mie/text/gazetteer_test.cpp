@@ -1,3 +1,4 @@
+// ctest-labels: data
 #include "mie/text/gazetteer.h"
 
 #include <gtest/gtest.h>
@@ -154,4 +155,14 @@ TEST(Gazetteer, RealListsLoadAndMatchFast) {
   const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / 1000;
   EXPECT_GT(hits, 0u);
   std::cerr << "gazetteers loaded in " << load_ms << " ms; match of " << toks.size() << " tokens: " << us << " us\n";
+}
+
+TEST(Gazetteer, FingerprintIgnoresOrderAndRepeatsButNotContent) {
+  mie::text::Gazetteer a, b, c;
+  a.add("city", {"New York", "Paris", "paris"});
+  b.add("city", {"paris", "new   york"});
+  c.add("city", {"New York", "Pariss"});
+  EXPECT_EQ(a.fingerprint(0), b.fingerprint(0));
+  EXPECT_NE(a.fingerprint(0), c.fingerprint(0));
+  EXPECT_EQ(a.fingerprint(0).size(), 16u);
 }

@@ -1,3 +1,4 @@
+// ctest-labels: data
 #include "mie/text/tokenizer.h"
 
 #include <gtest/gtest.h>

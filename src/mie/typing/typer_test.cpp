@@ -1,3 +1,4 @@
+// ctest-labels: train data
 #include "mie/typing/typer.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// ctest-labels: data model
 // Detectors on real photos and a synthetic text image. Needs the models in mie::assets_dir()
 // (../shared/models); skipped when they are absent.
 #include <gtest/gtest.h>

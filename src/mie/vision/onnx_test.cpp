@@ -1,3 +1,4 @@
+// ctest-labels: model
 // The ONNX reader and the libtorch interpreter: a tiny model written byte by byte here, malformed
 // files, and the real detectors (PP-OCRv3, YuNet) against OpenCV 4.6's DNN on the same input.
 #include <gtest/gtest.h>

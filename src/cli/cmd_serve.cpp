@@ -41,6 +41,7 @@
 #include "cli/engine_commands.h"
 #include "cli/post_input.h"
 #include "cli/serve_images.h"
+#include "cli/serve_metrics.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
 #include "mie/io/jsonl.h"
@@ -55,10 +56,45 @@ namespace mie::cli {
 namespace {
 
 struct Opts {
-  std::string model, host = "127.0.0.1";
-  int port = 8080, threads = 2, max_body_mb = 32;
+  std::string model, host = "127.0.0.1", api_key_file;
+  int port = 8080, threads = 2, max_body_mb = 32, timeout_s = 10;
+  bool insecure = false;
   GroundCliOptions ground;
 };
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// The API key of --api-key-file: its first line, without surrounding blanks; at least 16 bytes.
+std::string read_api_key(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot read the API key file");
+  std::string key;
+  std::getline(in, key);
+  const size_t a = key.find_first_not_of(" \t\r"), b = key.find_last_not_of(" \t\r");
+  key = a == std::string::npos ? "" : key.substr(a, b - a + 1);
+  if (key.size() < 16) throw Error(path + ":1: the API key must be at least 16 characters");
+  return key;
+}
+
+// "Authorization: Bearer KEY", compared in time independent of where the first difference is.
+bool authorized(const httplib::Request& req, const std::string& key) {
+  const std::string h = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  const std::string given = h.rfind(prefix, 0) == 0 ? h.substr(prefix.size()) : std::string();
+  unsigned char diff = given.size() == key.size() ? 0 : 1;
+  for (size_t i = 0; i < key.size(); ++i) diff |= static_cast<unsigned char>(key[i] ^ (i < given.size() ? given[i] : 0));
+  return diff == 0;
+}
+
+// Per request, on the worker thread that answers it: set when routing starts, read by the logger.
+struct RequestState {
+  long id = 0, items = 0;
+  bool counted = false;
+  std::chrono::steady_clock::time_point t0;
+};
+thread_local RequestState request_state;
 
 // A request's body as sent, read by the handler itself: httplib's own reading would parse a body
 // labelled application/x-www-form-urlencoded (what `curl -d` sends) as a form and refuse it over
@@ -168,6 +204,9 @@ int run(const Opts& o) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const std::string api_key = o.api_key_file.empty() ? "" : read_api_key(o.api_key_file);
+  if (api_key.empty() && !is_loopback(o.host) && !o.insecure)
+    throw Error("listening on " + o.host + " (beyond loopback) needs --api-key-file FILE, or --insecure to allow any client");
   // One thread per request (the server's workers answer --threads requests at once).
   const Model model = Model::load(o.model, library_options(o.ground, 1));
   if (!model.has_stage(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
@@ -175,7 +214,7 @@ int run(const Opts& o) {
   std::signal(SIGPIPE, SIG_IGN);  // a client gone before its answer: a failed write, not the process's end
   UploadDir uploads;
   const ImageRoot images(o.ground.images);  // the only paths requests may name
-  std::mutex log_mu;
+  ServeMetrics metrics(o.model, std::cerr);
 
   httplib::Server svr;
   svr.new_task_queue = [n = o.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
@@ -186,17 +225,40 @@ int run(const Opts& o) {
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));  // accepted sockets inherit it
   });
   svr.set_tcp_nodelay(true);  // answers leave at once: no Nagle wait behind a keep-alive client's ACK
+  svr.set_read_timeout(o.timeout_s, 0);  // a stalled or slow client frees its worker
+  svr.set_write_timeout(o.timeout_s, 0);
+  svr.set_keep_alive_timeout(std::min(o.timeout_s, 5));
+  svr.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+    RequestState& st = request_state;
+    st = RequestState{metrics.start(), 0, true, std::chrono::steady_clock::now()};
+    res.set_header("X-Request-Id", std::to_string(st.id));
+    if (api_key.empty() || authorized(req, api_key)) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Bearer");
+    res.set_content(error_body("missing or wrong API key (Authorization: Bearer KEY)"), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  svr.set_logger([&](const httplib::Request& req, const httplib::Response& res) {  // after each answer
+    RequestState& st = request_state;
+    if (!st.counted) return;  // refused before routing (a malformed request line)
+    st.counted = false;
+    const size_t in = req.has_header("Content-Length") ? req.get_header_value<uint64_t>("Content-Length") : req.body.size();
+    metrics.finish(st.id, req.method, req.path, res.status,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - st.t0).count(), in,
+                   res.body.size(), st.items);
+  });
+  svr.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.prometheus(), "text/plain; version=0.0.4");
+  });
   const std::string health = nlohmann::json{{"status", "ok"}, {"model", o.model}, {"stages", model.stages()}}.dump(
                                  -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   svr.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.set_content(health, "application/json"); });
-  // Runs `make` (it sets the answer and returns how many posts or candidates it holds); its errors
-  // answer 400 (413 kept: the body was over the limit) or 500, naming an upload as such; logs.
-  auto answer = [&](const char* route, httplib::Response& res, const RequestImages& names, const char* unit,
-                    auto make) {
-    const auto t0 = std::chrono::steady_clock::now();
-    size_t n = 0;
+  // Runs `make` (it sets the answer and returns how many posts or candidates it holds, which the
+  // access log records); its errors answer 400 (413 kept: the body was over the limit) or 500,
+  // naming an upload as such.
+  auto answer = [&](httplib::Response& res, const RequestImages& names, auto make) {
     try {
-      n = make();
+      request_state.items = static_cast<long>(make());
       res.status = 200;
     } catch (const Error& e) {
       if (res.status != 413) res.status = 400;
@@ -205,13 +267,10 @@ int run(const Opts& o) {
       res.status = 500;
       res.set_content(error_body(std::string("internal error: ") + e.what()), "application/json");
     }
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::lock_guard<std::mutex> lock(log_mu);
-    std::cerr << "serve: POST " << route << " " << res.status << ", " << n << " " << unit << " in " << s << " s\n";
   };
   svr.Post("/predict", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     RequestImages names;  // an uploaded image's file lives until the answer
-    answer("/predict", res, names, "posts", [&] {
+    answer(res, names, [&] {
       std::vector<Post> posts = request_posts(read_body(req, read, o.max_body_mb), uploads, images, names);
       model.predict(posts);  // on this worker thread
       std::ostringstream out;
@@ -230,7 +289,7 @@ int run(const Opts& o) {
   const std::shared_ptr<grounding::SharedDetectors> detectors = grounding::SharedDetectors::for_runtime(runtime);
   svr.Post("/detect", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     RequestImages names;
-    answer("/detect", res, names, "candidates", [&] {
+    answer(res, names, [&] {
       const Body body = read_body(req, read, o.max_body_mb);
       std::string name = "upload";
       cv::Mat bgr;
@@ -272,12 +331,10 @@ int run(const Opts& o) {
     signalled = true;
     svr.stop();
   });
-  {
-    std::lock_guard<std::mutex> lock(log_mu);
-    std::cerr << "serve: " << o.model << " (stages";
-    for (const auto& s : model.stages()) std::cerr << " " << s;
-    std::cerr << ") listening on http://" << o.host << ":" << port << " with " << o.threads << " threads" << std::endl;
-  }
+  std::cerr << "serve: " << o.model << " (stages";
+  for (const auto& s : model.stages()) std::cerr << " " << s;
+  std::cerr << ") listening on http://" << o.host << ":" << port << " with " << o.threads << " threads"
+            << (api_key.empty() ? "" : ", API key required") << std::endl;
   const bool ok = svr.listen_after_bind();
   if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listen failed: release the waiting thread
   stopper.join();
@@ -289,7 +346,14 @@ Registrar reg("serve", engine_help("serve"),
               [](CLI::App& app) {
   auto o = std::make_shared<Opts>();
   app.add_option("--model", o->model, "Model file (mie train ...)")->required();
-  app.add_option("--host", o->host, "Address to listen on (0.0.0.0: every interface)")->capture_default_str();
+  app.add_option("--host", o->host, "Address to listen on (0.0.0.0: every interface; beyond loopback needs --api-key-file or --insecure)")
+      ->capture_default_str();
+  app.add_option("--api-key-file", o->api_key_file,
+                 "File whose first line is the API key clients send as 'Authorization: Bearer KEY' (401 otherwise)");
+  app.add_flag("--insecure", o->insecure, "Listen beyond loopback without an API key");
+  app.add_option("--timeout", o->timeout_s, "Seconds a client may take to send a request or read an answer")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   app.add_option("--port", o->port, "Port (0: any free port, printed on stderr)")->check(CLI::Range(0, 65535))->capture_default_str();
   add_threads_option(app, o->threads, "Worker threads (requests answered at once)");
   app.add_option("--max-body-mb", o->max_body_mb, "Largest request body in MiB (larger: 413)")

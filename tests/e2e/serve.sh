@@ -138,14 +138,40 @@ head -c 2000000 /dev/zero > "$TMP/big"
 expect 413 'over --max-body-mb 1' --data-binary @"$TMP/big"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/nothing") == 404 ]] || fail "unknown path: not 404"
 [[ $(tail -1 "$(call "$URL/health" > "$TMP/h2"; echo "$TMP/h2")") == 200 ]] || fail "server died after bad input"
+python3 - "$TMP/serve.log" <<'EOF2'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]   # the access log: JSON lines
+assert len(log) > 20 and all({"time", "id", "route", "status", "ms", "bytes_in", "bytes_out"} <= set(l) for l in log), log[:2]
+assert len({l["id"] for l in log}) == len(log) and {l["route"] for l in log} >= {"/predict", "/detect", "/health", "other"}
+assert any(l["status"] == 413 for l in log) and any(l["items"] == 400 for l in log), log
+EOF2
 
-# Without --images a server takes uploads only.
-"$MIE" serve --model "$MODEL" --port 0 --sources face 2> "$TMP/noimg.log" &
+# /metrics in Prometheus' text format; every answer carries its X-Request-Id.
+call "$URL/metrics" > "$TMP/metrics"
+grep -q '^mie_requests_total{method="POST",route="/predict",status="200"} [0-9]' "$TMP/metrics" &&
+  grep -q '^mie_request_seconds_bucket{route="/predict",le="+Inf"} [0-9]' "$TMP/metrics" &&
+  grep -q '^mie_requests_in_flight 1$' "$TMP/metrics" && grep -q '^mie_model_info{model=' "$TMP/metrics" ||
+  fail "/metrics: $(cat "$TMP/metrics")"
+curl -s -D - -o /dev/null "$URL/health" | grep -qi '^X-Request-Id: [0-9]' || fail "no X-Request-Id"
+
+# Beyond loopback: an API key, or --insecure. Without --images: uploads only.
+set +e
+timeout 60 "$MIE" serve --model "$MODEL" --host 0.0.0.0 --port 0 2> "$TMP/open.log"; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q -- "--api-key-file" "$TMP/open.log" || fail "0.0.0.0 without a key: exit $rc $(cat "$TMP/open.log")"
+echo "0123456789abcdef-test-key" > "$TMP/key"
+"$MIE" serve --model "$MODEL" --host 0.0.0.0 --port 0 --sources face --api-key-file "$TMP/key" 2> "$TMP/key.log" &
 PID2=$!
-for _ in $(seq 1 120); do grep -q listening "$TMP/noimg.log" && break; sleep 0.5; done
-URL2=http://127.0.0.1:$(grep -o 'listening on http://[^ ]*' "$TMP/noimg.log" | sed 's/.*://')
-curl -s "$URL2/predict" -d "{\"text\": \"Messi\", \"image\": \"$IMG\"}" > "$TMP/noimg"
+for _ in $(seq 1 120); do grep -q listening "$TMP/key.log" && break; sleep 0.5; done
+URL2=http://127.0.0.1:$(grep -o 'listening on http://[^ ]*' "$TMP/key.log" | sed 's/.*://')
+AUTH="Authorization: Bearer 0123456789abcdef-test-key"
+s1=$(curl -s -o /dev/null -w '%{http_code}' "$URL2/predict" -d '{"text": "Messi"}')
+s2=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer 0123456789abcdef-test-kez" "$URL2/health")
+s3=$(curl -s -o "$TMP/authed" -w '%{http_code}' -H "$AUTH" "$URL2/predict" -d '{"text": "Lionel Messi"}')
+curl -s -H "$AUTH" "$URL2/predict" -d "{\"text\": \"Messi\", \"image\": \"$IMG\"}" > "$TMP/noimg"
 kill $PID2; wait $PID2 || true
+[[ $s1 == 401 && $s2 == 401 && $s3 == 200 ]] || fail "API key: $s1 $s2 $s3 $(cat "$TMP/key.log")"
+grep -q "Lionel Messi" "$TMP/authed" || fail "authorised answer: $(cat "$TMP/authed")"
 grep -q "takes no image paths" "$TMP/noimg" || fail "no --images: $(cat "$TMP/noimg")"
 
 # A second server on the same port: exit 2, the port named.
@@ -169,6 +195,6 @@ set -e
 grep -q "serve: stopped" "$TMP/serve.log" || fail "no stop message"
 [[ -z $(ls -A "$TMP/tmpdir") ]] || fail "uploads left behind: $(ls "$TMP/tmpdir")"
 # 11 answered requests, and up to 3 more from the clients that left early (they may go unseen).
-answered=$(grep -c "POST /predict 200" "$TMP/serve.log" || true)
+answered=$(grep -c '"method":"POST",.*"route":"/predict","status":200' "$TMP/serve.log" || true)
 (( answered >= 11 && answered <= 14 )) || fail "expected 11-14 answered requests in the log, found $answered: $(cat "$TMP/serve.log")"
 echo "serve: ok (port $PORT)"

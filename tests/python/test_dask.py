@@ -137,6 +137,16 @@ def test_command_line(dev_lines, tmp_path):
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert (s["posts"], s["errors"], s["partitions"], s["model_loads"]) == (100, 0, 2, 1)
+    # Against a running scheduler (the LocalCluster's, reached over TCP as a remote one would be).
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        r = subprocess.run([sys.executable, "-m", "mie.dask", "--scheduler", cluster.scheduler_address, "--model",
+                            str(MODEL), "--input", str(tmp_path / "shard*.jsonl"), "--output", str(tmp_path / "o3"),
+                            "--images", str(PHOTO.parent)],
+                           capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["posts"] == 100
+    assert (tmp_path / "o3" / "00000-shard0.jsonl").read_bytes() == (tmp_path / "o" / "00000-shard0.jsonl").read_bytes()
     r = subprocess.run([sys.executable, "-m", "mie.dask", "--model", str(tmp_path / "none.mie"), "--input",
                         str(paths[0]), "--output", str(tmp_path / "o2")], capture_output=True, text=True)
     assert r.returncode == 2 and "none.mie" in r.stderr

@@ -72,9 +72,13 @@ ImageRef image_from_bytes(std::vector<uint8_t> bytes, const std::string& name) {
 }
 
 Post parse_post(const std::string& line, const std::string& default_id) {
+  constexpr int kMaxDepth = 32;  // a post nests 4 levels; deeper input is refused, not parsed
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(line);
+    j = nlohmann::json::parse(line, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxDepth) throw Error("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
+      return true;
+    });
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("invalid JSON: ") + e.what());
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <barrier>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -161,6 +162,30 @@ TEST(Detect, SyntheticBrandNameIsDetectedAndRead) {
   EXPECT_EQ(lines[0].text, "STARBUCKS");
   EXPECT_GE(mie::iou(lines[1].box, truth[1]), 0.8f);
   EXPECT_EQ(lines[1].text, "NIKE");
+}
+
+// Two threads reading at once get one Tesseract instance each (the pool grows to 2) and the same
+// readings as one thread alone.
+TEST(Detect, OcrReadsInParallelThreads) {
+  std::vector<mie::Box> truth;
+  cv::Mat img = render({{"STARBUCKS", {60, 120}}, {"NIKE", {380, 260}}}, {640, 320}, cv::Scalar(255, 255, 255),
+                       cv::Scalar(30, 30, 30), &truth);
+  mie::vision::OcrReader ocr;
+  EXPECT_EQ(ocr.engines(), 1u);
+  const std::string alone = ocr.read(img, truth[0]).text;
+  std::vector<std::string> got(2);
+  std::barrier go(2);
+  auto work = [&](int i) {
+    go.arrive_and_wait();
+    for (int k = 0; k < 5; ++k) got[static_cast<size_t>(i)] += ocr.read(img, truth[static_cast<size_t>(i)]).text + ";";
+  };
+  std::thread a(work, 0), b(work, 1);
+  a.join();
+  b.join();
+  EXPECT_EQ(alone, "STARBUCKS");
+  EXPECT_EQ(got[0], "STARBUCKS;STARBUCKS;STARBUCKS;STARBUCKS;STARBUCKS;");
+  EXPECT_EQ(got[1], "NIKE;NIKE;NIKE;NIKE;NIKE;");
+  EXPECT_EQ(ocr.engines(), 2u);  // 10 reads by 2 threads: they overlapped, each on its own instance
 }
 
 TEST(Detect, LightTextOnDarkBackground) {

@@ -52,40 +52,75 @@ std::string trim(const char* s) {
 
 }  // namespace
 
-OcrReader::OcrReader(OcrOptions opt) : opt_(std::move(opt)), api_(std::make_unique<tesseract::TessBaseAPI>()) {
+OcrReader::OcrReader(OcrOptions opt) : opt_(std::move(opt)) {
   setenv("OMP_THREAD_LIMIT", "1", 0);
+  engines_.push_back(make_engine());  // the first at once: missing language data fails here
+  idle_.push_back(engines_.back().get());
+}
+
+std::unique_ptr<tesseract::TessBaseAPI> OcrReader::make_engine() const {
+  auto api = std::make_unique<tesseract::TessBaseAPI>();
   const char* datapath = opt_.tessdata.empty() ? nullptr : opt_.tessdata.c_str();
-  if (api_->Init(datapath, opt_.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+  if (api->Init(datapath, opt_.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
     throw mie::Error("Tesseract: cannot load language '" + opt_.language + "' from " +
                      (datapath ? opt_.tessdata : std::string("the default tessdata")) +
                      " (install tesseract-ocr-" + opt_.language + " or set TESSDATA_PREFIX)");
-  api_->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-  api_->SetVariable("debug_file", "/dev/null");  // silence "Estimating resolution" chatter
+  api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  api->SetVariable("debug_file", "/dev/null");  // silence "Estimating resolution" chatter
   // read() inverts dark crops itself, so Tesseract's second pass over an inverted copy of each
   // low-confidence line is redundant: 30% of OCR time (docs/RESULTS.md, 2026-12-05 session 12).
-  api_->SetVariable("tessedit_do_invert", "0");
+  api->SetVariable("tessedit_do_invert", "0");
+  return api;
 }
 
 OcrReader::~OcrReader() {
-  if (api_) api_->End();
+  for (auto& api : engines_) api->End();
+}
+
+size_t OcrReader::engines() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return engines_.size();
 }
 
 OcrResult OcrReader::recognise(const cv::Mat& gray_in) {
   cv::Mat gray = gray_in.isContinuous() ? gray_in : gray_in.clone();
-  int old_levels = -1;
-  if (opt_.single_thread && omp().set) {
-    old_levels = omp().get();
-    omp().set(0);
+  tesseract::TessBaseAPI* api = nullptr;
+  std::unique_ptr<tesseract::TessBaseAPI> made;  // a new instance, pooled when the call ends
+  const bool limit = opt_.single_thread && omp().set;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!idle_.empty()) {
+      api = idle_.back();
+      idle_.pop_back();
+    }
+    // OpenMP's max-active-levels is one per process: 0 while any call recognises, restored by
+    // the last one to finish.
+    if (limit && recognising_++ == 0) {
+      saved_levels_ = omp().get();
+      omp().set(0);
+    }
   }
-  api_->SetImage(gray.data, gray.cols, gray.rows, 1, int(gray.step));
-  api_->SetSourceResolution(300);
-  char* txt = api_->GetUTF8Text();
+  struct Return {  // on every way out: the instance back to the pool, the levels restored
+    OcrReader& r;
+    tesseract::TessBaseAPI*& api;
+    std::unique_ptr<tesseract::TessBaseAPI>& made;
+    bool limit;
+    ~Return() {
+      std::lock_guard<std::mutex> lk(r.mu_);
+      if (made) r.engines_.push_back(std::move(made));
+      if (api) r.idle_.push_back(api);
+      if (limit && --r.recognising_ == 0) omp().set(r.saved_levels_);
+    }
+  } give_back{*this, api, made, limit};
+  if (!api) api = (made = make_engine()).get();  // outside the lock: Init takes ~0.1 s
+  api->SetImage(gray.data, gray.cols, gray.rows, 1, int(gray.step));
+  api->SetSourceResolution(300);
+  char* txt = api->GetUTF8Text();
   OcrResult r;
-  r.confidence = float(api_->MeanTextConf());
+  r.confidence = float(api->MeanTextConf());
   r.text = trim(txt);
   delete[] txt;
-  api_->Clear();
-  if (old_levels >= 0) omp().set(old_levels);
+  api->Clear();
   return r;
 }
 
@@ -111,7 +146,6 @@ OcrResult OcrReader::read(const cv::Mat& bgr, const mie::Box& box) {
   // A white margin of ~20% of the height: on tight crops Tesseract's confidence drops 2-3x.
   const int margin = std::max(4, int(std::lround(0.2 * gray.rows)));
   cv::copyMakeBorder(gray, gray, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
-  std::lock_guard<std::mutex> lk(mu_);
   return recognise(gray);
 }
 

@@ -11,7 +11,9 @@
 // OpenMP's max-active-levels to 0 (every parallel region runs on one thread) and restore it
 // afterwards; set OcrOptions::single_thread = false to leave OpenMP alone. Crops whose
 // background is darker than the text (by Otsu) are inverted first.
-// Thread safety: read()/read_all() serialise on an internal mutex (TessBaseAPI is stateful).
+// Thread safety: read()/read_all() may be called from any number of threads at once: each call
+// borrows one Tesseract instance (TessBaseAPI is stateful) from a pool that grows to the number of
+// concurrent callers, so OCR in parallel requests runs in parallel (~30 MB per instance).
 #pragma once
 
 #include <memory>
@@ -53,12 +55,16 @@ class OcrReader {
   OcrResult read(const cv::Mat& line_bgr);  // the whole image is one line
   // Reads every candidate with source "text"; low-confidence readings leave text "".
   void read_all(const cv::Mat& bgr, std::vector<Candidate>& cands);
+  size_t engines() const;  // Tesseract instances made so far (the most calls that ran at once)
 
  private:
+  std::unique_ptr<tesseract::TessBaseAPI> make_engine() const;
   OcrResult recognise(const cv::Mat& gray);
   OcrOptions opt_;
-  std::unique_ptr<tesseract::TessBaseAPI> api_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<tesseract::TessBaseAPI>> engines_;  // every instance made
+  std::vector<tesseract::TessBaseAPI*> idle_;                      // those no call holds
+  int recognising_ = 0, saved_levels_ = -1;                        // OpenMP levels while any runs
 };
 
 }  // namespace mie::vision

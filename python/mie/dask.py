@@ -110,6 +110,25 @@ def run_partition(index: int, shard: str, model: str, output: str, images: str =
             "pid": os.getpid(), "model_loaded": loaded, "seconds": time.perf_counter() - t0}
 
 
+def _gather_with_progress(client, futures) -> list:
+    """The partitions' results in input order; a progress line on stderr when it is a terminal
+    (MIE_PROGRESS=0 turns it off, 1 forces it), as the C++ commands draw theirs."""
+    env = os.environ.get("MIE_PROGRESS", "")
+    if not (env != "0" if env else sys.stderr.isatty()):
+        return client.gather(futures)
+    from distributed import as_completed
+    t0, done, posts = time.perf_counter(), 0, 0
+    for fut in as_completed(futures):
+        done += 1
+        if fut.status == "finished":
+            posts += fut.result()["posts"]
+        rate = posts / max(time.perf_counter() - t0, 1e-9)
+        print(f"\r\033[Kmie.dask: {done}/{len(futures)} partitions, {posts} posts, {rate:.0f} posts/s",
+              end="", file=sys.stderr, flush=True)
+    print("\r\033[K", end="", file=sys.stderr, flush=True)
+    return client.gather(futures)
+
+
 def _remove_temporaries(output: str, shards: list[str]) -> None:
     """Drops the temporaries of attempts that died before renaming (a killed worker's)."""
     stems = {f"{i:05d}-{os.path.splitext(os.path.basename(s))[0]}" for i, s in enumerate(shards)}
@@ -160,7 +179,7 @@ def predict_jsonl(inputs: Union[str, Iterable[str]], model: str, output: str, cl
         futures = [client.submit(run_partition, i, os.path.abspath(s), model, output, images, batch_size,
                                  key=f"mie-partition-{i}-{uuid.uuid4().hex[:8]}", pure=False)
                    for i, s in enumerate(shards)]
-        parts = client.gather(futures)
+        parts = _gather_with_progress(client, futures)
     finally:
         _remove_temporaries(output, shards)
         if own:

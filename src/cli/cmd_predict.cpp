@@ -11,6 +11,7 @@
 #include "cli/post_input.h"
 #include "mie/core/error.h"
 #include "mie/core/files.h"
+#include "mie/core/progress.h"
 #include "mie/io/conll.h"
 #include "mie/io/jmere.h"
 #include "mie/io/jsonl.h"
@@ -248,6 +249,7 @@ int run(const Opts& o) {
     reader.skip_bad_lines(log.get());
   }
   long n_posts = 0, n_tokens = 0;
+  Progress bar("predict", o.text.empty() ? Progress::file_size(o.input) : 0);
   const auto t0 = std::chrono::steady_clock::now();
   const size_t chunk = static_cast<size_t>(std::max(1, o.batch)) * static_cast<size_t>(std::max(1, o.threads));
   std::vector<Post> posts;
@@ -266,10 +268,13 @@ int run(const Opts& o) {
     if (o.format == "conll") io::write_conll(std::cout, posts);
     else for (const auto& p : posts) std::cout << to_jsonl(p) << '\n';
     std::cout.flush();
+    if (file.is_open()) bar.update(static_cast<uint64_t>(n_posts), file);
+    else bar.update(static_cast<uint64_t>(n_posts));
     posts.clear();
     lines.clear();
     if (log) log->flush();
   }
+  bar.finish();
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cerr << "predict: " << n_posts << " posts, " << n_tokens << " tokens in " << s << " s ("
             << (s > 0 ? static_cast<long>(n_tokens / s) : 0) << " tokens/s, " << o.threads << " threads)\n";

@@ -1,6 +1,6 @@
 // cli/engine_commands.h — the commands that need the models' engine (torch, OpenCV, Tesseract).
 //
-// `mie` itself links none of those, so that eval, build-gazetteers, convert-glove, --help and
+// `mie` itself links none of those, so that eval, export, build-gazetteers, convert-glove, --help and
 // --version start in milliseconds; it hands each command below to `mie-engine` (installed beside
 // it) by exec, with the same arguments, so the command runs in the same process. The engine's
 // cmd_*.cpp take their help text from here: each command's name and help are written once.

@@ -1,6 +1,6 @@
 // mie — multimodal information extraction from social-media posts. Thin CLI over the library.
 //
-// Built twice: `mie` (no torch, OpenCV or Tesseract: eval, build-gazetteers, convert-glove, --help and
+// Built twice: `mie` (no torch, OpenCV or Tesseract: eval, export, build-gazetteers, convert-glove, --help and
 // --version start in milliseconds) and, with MIE_ENGINE defined, `mie-engine` (every command). `mie`
 // hands the engine's commands (cli/engine_commands.h) to the mie-engine beside it by exec.
 #include <limits.h>

@@ -42,6 +42,7 @@
 #include "cli/post_input.h"
 #include "cli/serve_images.h"
 #include "cli/serve_metrics.h"
+#include "cli/web_index.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
 #include "mie/io/jsonl.h"
@@ -232,7 +233,8 @@ int run(const Opts& o) {
     RequestState& st = request_state;
     st = RequestState{metrics.start(), 0, true, std::chrono::steady_clock::now()};
     res.set_header("X-Request-Id", std::to_string(st.id));
-    if (api_key.empty() || authorized(req, api_key)) return httplib::Server::HandlerResponse::Unhandled;
+    const bool page = req.method == "GET" && req.path == "/";  // static: the page asks for the key itself
+    if (api_key.empty() || page || authorized(req, api_key)) return httplib::Server::HandlerResponse::Unhandled;
     res.status = 401;
     res.set_header("WWW-Authenticate", "Bearer");
     res.set_content(error_body("missing or wrong API key (Authorization: Bearer KEY)"), "application/json");
@@ -246,6 +248,9 @@ int run(const Opts& o) {
     metrics.finish(st.id, req.method, req.path, res.status,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - st.t0).count(), in,
                    res.body.size(), st.items);
+  });
+  svr.Get("/", [&](const httplib::Request&, httplib::Response& res) {  // the page: docs in README
+    res.set_content(kIndexHtml, "text/html; charset=utf-8");
   });
   svr.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics.prometheus(), "text/plain; version=0.0.4");

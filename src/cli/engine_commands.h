@@ -24,6 +24,7 @@ inline constexpr EngineCommand kEngineCommands[] = {
      "model, optionally guided by a coarser tagger (--guide)"},
     {"predict", "Tag posts with a trained model (text lines, JSONL, CoNLL or MNRE in; mie JSONL or CoNLL out)"},
     {"predict-rel", "Classify MNRE instances: one {\"id\",\"relation\",\"score\"} JSON line each"},
+    {"report", "Write predictions (and their errors against gold) as one self-contained HTML page with plots"},
     {"serve",
      "Serve a model over HTTP: POST /predict (JSONL posts or a form with an uploaded image), POST /detect, GET /health"},
     {"train", "Train a pipeline stage (ner, fine, ground, rel) and write it into a model file"},

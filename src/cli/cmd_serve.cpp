@@ -249,6 +249,14 @@ int run(const Opts& o) {
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - st.t0).count(), in,
                    res.body.size(), st.items);
   });
+  // Answers httplib makes itself (413 before the body is read, 404, ...) carry an error as well.
+  svr.set_error_handler([&](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const std::string what = res.status == 413 ? "the request is over --max-body-mb " + std::to_string(o.max_body_mb) + " MiB"
+                             : res.status == 404 ? "no such route (POST /predict, POST /detect, GET /, /health, /metrics)"
+                                                 : "HTTP " + std::to_string(res.status);
+    res.set_content(error_body(what), "application/json");
+  });
   svr.Get("/", [&](const httplib::Request&, httplib::Response& res) {  // the page: docs in README
     res.set_content(kIndexHtml, "text/html; charset=utf-8");
   });

@@ -2,7 +2,8 @@
 # e2e: the page `mie serve` answers at GET /, in a real browser (Debian chromium + chromedriver,
 # driven by python3-selenium): a Debian-shipped photo uploaded with a text naming the person gives
 # the entity's row and a drawn box whose on-screen rectangle is the returned box scaled to the
-# displayed image (within 2 px); a non-image upload shows the server's error and keeps the form.
+# displayed image (within 2 px); a non-image or too large upload shows the server's error and keeps
+# the form.
 # Screenshots go to build/test-artifacts/ (or $MIE_ARTIFACTS).
 # Args: path to the mie binary, source dir (tests/lib.sh).
 # ctest-labels: model
@@ -13,21 +14,22 @@ ART=${MIE_ARTIFACTS:-$(dirname "$MIE")/test-artifacts}
 [[ -f $MODEL ]] || fail "no $MODEL (scripts/setup.sh trains it)"
 for b in /usr/bin/chromium /usr/bin/chromedriver; do [[ -x $b ]] || fail "$b missing (scripts/apt-packages.txt)"; done
 mkdir -p "$ART"
-"$MIE" serve --model "$MODEL" --port 0 --threads 2 2> "$TMP/serve.log" &
+"$MIE" serve --model "$MODEL" --port 0 --threads 2 --max-body-mb 1 2> "$TMP/serve.log" &
 PID=$!
 trap 'kill $PID 2> /dev/null || true; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 120); do grep -q listening "$TMP/serve.log" && break; sleep 0.5; done
+for _ in $(seq 1 120); do grep -qs listening "$TMP/serve.log" && break; sleep 0.5; done
 URL=http://127.0.0.1:$(grep -o 'listening on http://[^ ]*' "$TMP/serve.log" | sed 's/.*://')/
 TEXT="Lionel Messi scores again for Barcelona"
 "$MIE" predict --model "$MODEL" --text "$TEXT" --image "$PHOTO" > "$TMP/want.jsonl" 2> /dev/null
 head -c 3000 /etc/services > "$TMP/not-an-image.jpg"
-HOME=$TMP /usr/bin/python3 - "$URL" "$PHOTO" "$TEXT" "$TMP/want.jsonl" "$TMP/not-an-image.jpg" "$ART" <<'PY'
+head -c 1500000 /dev/zero > "$TMP/too-large.jpg"
+HOME=$TMP /usr/bin/python3 - "$URL" "$PHOTO" "$TEXT" "$TMP/want.jsonl" "$TMP/not-an-image.jpg" "$ART" "$TMP/too-large.jpg" <<'PY'
 import json, sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-url, photo, text, want_path, junk, art = sys.argv[1:]
+url, photo, text, want_path, junk, art, large = sys.argv[1:]
 want = json.loads(open(want_path).readline())
 opts = webdriver.ChromeOptions()
 opts.binary_location = "/usr/bin/chromium"
@@ -75,11 +77,16 @@ try:
     assert "400" in err and "the uploaded image: not a JPEG or PNG" in err, err
     assert d.find_element(By.ID, "text").get_attribute("value") == text
     d.save_screenshot(art + "/web-page-error.png")
+    # Over the server's body limit: its 413 and message.
+    d.find_element(By.ID, "image").send_keys(large)
+    d.find_element(By.ID, "extract").click()
+    wait.until(lambda d: "413" in d.find_element(By.ID, "error").text)
+    assert "over --max-body-mb 1" in d.find_element(By.ID, "error").text, d.find_element(By.ID, "error").text
     # Empty text: refused before sending.
     d.find_element(By.ID, "text").clear()
     d.find_element(By.ID, "extract").click()
     assert "the text is empty" in d.find_element(By.ID, "error").text
-    severe = [l for l in d.get_log("browser") if l["level"] == "SEVERE" and "predict" not in l["message"]]
+    severe = [l for l in d.get_log("browser") if l["level"] == "SEVERE" and "/predict" not in l["message"]]
     assert not severe, severe
     print("drawn", [round(v, 1) for v in drawn], "expected", [round(v, 1) for v in expect])
 finally:

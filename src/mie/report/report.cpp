@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "mie/core/error.h"
+#include "mie/core/progress.h"
 #include "mie/eval/align.h"
 #include "mie/eval/evaluate.h"
 #include "mie/eval/inputs.h"
@@ -134,7 +135,9 @@ json report_data(const Options& o) {
   }
   Stats st;
   json posts = json::array();
+  Progress bar("report", pred.size());
   for (size_t i = 0; i < pred.size(); ++i) {
+    bar.update(i);
     const Post& p = pred[i];
     json pj = json::array(), gj = json::array();
     for (const Entity& e : p.entities) pj.push_back(entity_json(e));
@@ -152,6 +155,7 @@ json report_data(const Options& o) {
     post["relations"] = rel;
     posts.push_back(std::move(post));
   }
+  bar.finish();
   if (with_gold) {
     json rel = json::array();
     for (int b = 0; b < 10; ++b)

@@ -42,6 +42,7 @@
 #include "cli/post_input.h"
 #include "cli/serve_images.h"
 #include "cli/serve_metrics.h"
+#include "cli/serve_pool.h"
 #include "cli/web_index.h"
 #include "mie/core/error.h"
 #include "mie/grounding/grounder.h"
@@ -58,7 +59,7 @@ namespace {
 
 struct Opts {
   std::string model, host = "127.0.0.1", api_key_file;
-  int port = 8080, threads = 2, max_body_mb = 32, timeout_s = 10;
+  int port = 8080, threads = 2, max_body_mb = 32, timeout_s = 10, queue = 64;
   bool insecure = false;
   GroundCliOptions ground;
 };
@@ -218,7 +219,10 @@ int run(const Opts& o) {
   ServeMetrics metrics(o.model, std::cerr);
 
   httplib::Server svr;
-  svr.new_task_queue = [n = o.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+  // --threads requests compute at once and --queue wait; one worker per connection, so a
+  // connection beyond threads + queue is answered 503 by the pool's overflow thread.
+  RequestLimiter limiter(o.threads, o.queue);
+  svr.new_task_queue = [n = o.threads + o.queue] { return new BoundedPool(static_cast<size_t>(n)); };
   svr.set_payload_max_length(static_cast<size_t>(o.max_body_mb) << 20);
   svr.set_socket_options([](socket_t sock) {  // httplib's default adds SO_REUSEPORT: a second server
     int yes = 1;                               // would share the port and split its requests
@@ -229,10 +233,20 @@ int run(const Opts& o) {
   svr.set_read_timeout(o.timeout_s, 0);  // a stalled or slow client frees its worker
   svr.set_write_timeout(o.timeout_s, 0);
   svr.set_keep_alive_timeout(std::min(o.timeout_s, 5));
+  svr.set_keep_alive_max_count(1000);  // httplib's 5 makes busy clients reconnect into a 5-deep listen backlog
   svr.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     RequestState& st = request_state;
     st = RequestState{metrics.start(), 0, true, std::chrono::steady_clock::now()};
     res.set_header("X-Request-Id", std::to_string(st.id));
+    if (BoundedPool::overflowing()) {
+      res.status = 503;
+      res.set_header("Retry-After", "1");
+      res.set_header("Connection", "close");
+      res.set_content(error_body("server busy: every one of its " + std::to_string(o.threads + o.queue) +
+                                 " connections (--threads + --queue) is taken; retry later"),
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const bool page = req.method == "GET" && req.path == "/";  // static: the page asks for the key itself
     if (api_key.empty() || page || authorized(req, api_key)) return httplib::Server::HandlerResponse::Unhandled;
     res.status = 401;
@@ -261,7 +275,12 @@ int run(const Opts& o) {
     res.set_content(kIndexHtml, "text/html; charset=utf-8");
   });
   svr.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics.prometheus(), "text/plain; version=0.0.4");
+    res.set_content(metrics.prometheus() +
+                        "# HELP mie_requests_running Requests computing now (at most --threads).\n"
+                        "# TYPE mie_requests_running gauge\nmie_requests_running " + std::to_string(limiter.running()) +
+                        "\n# HELP mie_queue_length Requests waiting for a worker (at most --queue).\n"
+                        "# TYPE mie_queue_length gauge\nmie_queue_length " + std::to_string(limiter.waiting()) + "\n",
+                    "text/plain; version=0.0.4");
   });
   const std::string health = nlohmann::json{{"status", "ok"}, {"model", o.model}, {"stages", model.stages()}}.dump(
                                  -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -271,8 +290,13 @@ int run(const Opts& o) {
   // naming an upload as such.
   auto answer = [&](httplib::Response& res, const RequestImages& names, auto make) {
     try {
+      RequestLimiter::Slot slot(limiter);  // waits its turn, or throws Busy
       request_state.items = static_cast<long>(make());
       res.status = 200;
+    } catch (const RequestLimiter::Busy& e) {
+      res.status = 503;
+      res.set_header("Retry-After", "1");
+      res.set_content(error_body(e.what()), "application/json");
     } catch (const Error& e) {
       if (res.status != 413) res.status = 400;
       res.set_content(error_body(names.shown(e.what())), "application/json");  // the client's names
@@ -364,6 +388,9 @@ Registrar reg("serve", engine_help("serve"),
   app.add_option("--api-key-file", o->api_key_file,
                  "File whose first line is the API key clients send as 'Authorization: Bearer KEY' (401 otherwise)");
   app.add_flag("--insecure", o->insecure, "Listen beyond loopback without an API key");
+  app.add_option("--queue", o->queue, "Requests that may wait while --threads compute; beyond: 503 with Retry-After")
+      ->check(CLI::Range(0, 4096))
+      ->capture_default_str();
   app.add_option("--timeout", o->timeout_s, "Seconds a client may take to send a request or read an answer")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();

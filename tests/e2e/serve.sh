@@ -174,6 +174,27 @@ kill $PID2; wait $PID2 || true
 grep -q "Lionel Messi" "$TMP/authed" || fail "authorised answer: $(cat "$TMP/authed")"
 grep -q "takes no image paths" "$TMP/noimg" || fail "no --images: $(cat "$TMP/noimg")"
 
+# Overload: 1 computing + 1 waiting; the other connections at once get 503 with Retry-After and
+# the server lives on; every request is answered.
+"$MIE" serve --model "$MODEL" --port 0 --threads 1 --queue 1 --sources face 2> "$TMP/busy1.log" &
+PID3=$!
+for _ in $(seq 1 120); do grep -qs listening "$TMP/busy1.log" && break; sleep 0.5; done
+URL3=http://127.0.0.1:$(grep -o 'listening on http://[^ ]*' "$TMP/busy1.log" | sed 's/.*://')
+python3 -c 'import json; print("\n".join(json.dumps({"id": str(i), "text": "Barack Obama visits New York with Joe Biden"}) for i in range(3000)))' > "$TMP/big.jsonl"
+pids=()
+for i in 1 2 3 4 5 6; do
+  curl -s -D "$TMP/ov$i.h" -o "$TMP/ov$i" -w '%{http_code}\n' "$URL3/predict" --data-binary @"$TMP/big.jsonl" > "$TMP/ov$i.code" &
+  pids+=($!)
+done
+wait "${pids[@]}"
+codes=$(cat "$TMP"/ov*.code | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+n200=$(cat "$TMP"/ov*.code | grep -c '^200$' || true); n503=$(cat "$TMP"/ov*.code | grep -c '^503$' || true)
+(( n200 >= 1 && n503 >= 1 && n200 + n503 == 6 )) || fail "overload: $codes"
+grep -lq '^Retry-After: 1' "$TMP"/ov*.h || fail "no Retry-After on 503"
+grep -q "server busy" "$TMP/ov$(grep -l '^503$' "$TMP"/ov*.code | head -1 | sed 's/.*ov\([0-9]\).code/\1/')" || fail "503 without its message"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$URL3/health") == 200 ]] || fail "server gone after overload"
+kill $PID3; wait $PID3 || true
+
 # A second server on the same port: exit 2, the port named.
 set +e
 timeout 60 "$MIE" serve --model "$MODEL" --port "$PORT" 2> "$TMP/busy.log"; rc=$?

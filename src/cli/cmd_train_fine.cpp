@@ -124,31 +124,19 @@ int run(Opts o) {
       for (const auto& s : base.sections())
         if (s.name != typing::kFineSection) stages.push_back(s.name);
     mf.meta = base.meta;
-    // End to end on dev: the base pipeline's spans, then fine typing in each mode.
+    // End to end on dev: the base pipeline's spans, then the typer's mode chosen on them.
     if (base.find_section("ner")) {
       at::set_num_threads(std::max(1, o.t.threads));
       pipeline::Pipeline pipe = pipeline::Pipeline::from_model(base, Options{});
       std::vector<Post> pred = dev;
       for (auto& p : pred) p.entities.clear();
       pipe.run(pred);
-      nlohmann::json e2e;
-      double best = -1;
-      for (const std::string mode : {"joint", "respect"})
-        for (float w : o.ner_weights) {  // each --ner-weight: the typer fused with the NER stage's type scores
-          std::vector<Post> typed = pred;
-          typer->predict(typed, mode, w);
-          const std::string key = o.ner_weights.size() == 1 ? mode : mode + " ner_weight " + nlohmann::json(w).dump();
-          e2e[key] = typing::span_type_f1(dev, typed);
-          double f = e2e[key]["fine"]["f1"].get<double>();
-          std::cerr << "fine: end to end on dev (" << key << "): fine-MNER F1 " << f << ", coarse F1 "
-                    << e2e[key]["coarse"]["f1"].get<double>() << ", spans F1 " << e2e[key]["span"]["f1"].get<double>() << "\n";
-          if ((o.coarse_mode == "auto" || o.coarse_mode == mode) && f > best) {
-            best = f;
-            sec.header["coarse_mode"] = mode;
-            sec.header["ner_weight"] = w;
-          }
-        }
-      summary["dev_end_to_end"] = e2e;
+      const typing::FineModeChoice c = typing::choose_fine_mode(*typer, dev, pred, o.coarse_mode, o.ner_weights, &std::cerr);
+      if (!c.mode.empty()) {
+        sec.header["coarse_mode"] = c.mode;
+        sec.header["ner_weight"] = c.ner_weight;
+      }
+      summary["dev_end_to_end"] = c.scores;
     }
   }
   if (!sec.header.contains("ner_weight")) sec.header["ner_weight"] = o.ner_weights.front();

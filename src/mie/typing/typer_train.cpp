@@ -172,4 +172,27 @@ ModelSection train_typer(const std::vector<Post>& train, const std::vector<Post>
   return best;
 }
 
+FineModeChoice choose_fine_mode(const Typer& typer, const std::vector<Post>& dev, const std::vector<Post>& spans,
+                                const std::string& coarse_mode, const std::vector<float>& ner_weights, std::ostream* log) {
+  FineModeChoice best;
+  for (const std::string mode : {"joint", "respect"})
+    for (float w : ner_weights) {  // the typer fused with the NER stage's type scores at weight w
+      std::vector<Post> typed = spans;
+      typer.predict(typed, mode, w);
+      const std::string key = ner_weights.size() == 1 ? mode : mode + " ner_weight " + nlohmann::json(w).dump();
+      best.scores[key] = span_type_f1(dev, typed);
+      const double f = best.scores[key]["fine"]["f1"].get<double>();
+      if (log)
+        *log << "fine: end to end on dev (" << key << "): fine-MNER F1 " << f << ", coarse F1 "
+             << best.scores[key]["coarse"]["f1"].get<double>() << ", spans F1 "
+             << best.scores[key]["span"]["f1"].get<double>() << "\n";
+      if ((coarse_mode == "auto" || coarse_mode == mode) && f > best.fine_f1) {
+        best.fine_f1 = f;
+        best.mode = mode;
+        best.ner_weight = w;
+      }
+    }
+  return best;
+}
+
 }  // namespace mie::typing

@@ -19,6 +19,8 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
+#include <string>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -62,5 +64,19 @@ struct TypingReport {
 ModelSection train_typer(const std::vector<Post>& train, const std::vector<Post>& dev, const text::Embeddings& glove,
                          const Resources& res, const Labels& labels, const TypingTrainOptions& opt,
                          TypingReport* report = nullptr);
+
+// The coarse mode ("joint" or "respect") and NER weight the typer runs with, chosen end to end on
+// dev: `spans` are dev's posts with the base pipeline's entities (gold entities in `dev`); each
+// allowed mode (`coarse_mode` "auto": both) and each weight is scored by fine-MNER F1 and the best
+// kept. `scores` gets each try's span_type_f1(); `log` (if any) one line per try.
+struct FineModeChoice {
+  std::string mode;
+  float ner_weight = 0;
+  double fine_f1 = -1;
+  nlohmann::json scores = nlohmann::json::object();
+};
+FineModeChoice choose_fine_mode(const Typer& typer, const std::vector<Post>& dev, const std::vector<Post>& spans,
+                                const std::string& coarse_mode, const std::vector<float>& ner_weights,
+                                std::ostream* log = nullptr);
 
 }  // namespace mie::typing

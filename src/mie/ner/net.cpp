@@ -1,5 +1,7 @@
 #include "mie/ner/net.h"
 
+#include "mie/core/section_tensors.h"
+
 #include <algorithm>
 
 #include "mie/core/error.h"
@@ -146,22 +148,10 @@ torch::Tensor TaggerNetImpl::nll(const torch::Tensor& em, const Batch& b) {
   return crf_nll(em, b.labels, b.tweet_lengths, tr, st, end);
 }
 
-void save_net(TaggerNet& net, ModelSection& section, const std::string& prefix) {
-  for (const auto& p : net->named_parameters()) {
-    auto t = p.value().detach().contiguous().to(torch::kFloat);
-    std::vector<float> data(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-    section.add_tensor(prefix + p.key(), t.sizes().vec(), std::move(data));
-  }
-}
+void save_net(TaggerNet& net, ModelSection& section, const std::string& prefix) { save_tensors(*net, section, prefix); }
 
 void load_net(TaggerNet& net, const ModelSection& section, const std::string& prefix) {
-  torch::NoGradGuard ng;
-  for (auto& p : net->named_parameters()) {
-    const TensorData& td = section.tensor(prefix + p.key());
-    if (td.shape != p.value().sizes().vec())
-      throw Error("NER tensor '" + p.key() + "' has a different shape than the model header implies");
-    p.value().copy_(torch::from_blob(const_cast<float*>(td.data.data()), td.shape));
-  }
+  load_tensors(*net, section, prefix, "NER");
 }
 
 }  // namespace mie::ner

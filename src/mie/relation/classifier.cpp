@@ -1,5 +1,7 @@
 #include "mie/relation/classifier.h"
 
+#include "mie/core/section_tensors.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -122,21 +124,11 @@ ModelSection RelationClassifier::to_section() const {
   s.header = {{"arch", "relation-markers-" + impl_->cfg.encoder + "-attn"}, {"version", 1},
               {"config", impl_->cfg.to_json()}, {"vocab", impl_->vocab.to_json()},
               {"none_bias", impl_->none_bias}, {"train", impl_->train_info}};
-  auto add = [&](const std::string& name, const torch::Tensor& t) {
-    torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
-    std::vector<int64_t> shape(c.sizes().begin(), c.sizes().end());
-    s.add_tensor(name, shape, std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel()));
-  };
-  for (const auto& p : impl_->net->named_parameters()) add(p.key(), p.value());
-  for (const auto& b : impl_->net->named_buffers()) add(b.key(), b.value());
+  save_tensors(*impl_->net, s, "", {.buffers = true});
   if (!impl_->members.empty()) {
     s.header["ensemble"] = impl_->member_headers;
-    for (size_t k = 0; k < impl_->members.size(); ++k) {
-      const std::string pre = member_prefix(k + 1);
-      for (const auto& p : impl_->members[k]->named_parameters()) add(pre + p.key(), p.value());
-      for (const auto& b : impl_->members[k]->named_buffers())
-        if (b.key() != kSharedGlove) add(pre + b.key(), b.value());
-    }
+    const TensorOptions not_shared{.buffers = true, .skip = [](const std::string& n) { return n == kSharedGlove; }};
+    for (size_t k = 0; k < impl_->members.size(); ++k) save_tensors(*impl_->members[k], s, member_prefix(k + 1), not_shared);
   }
   return s;
 }
@@ -148,17 +140,7 @@ RelationClassifier RelationClassifier::from_section(const ModelSection& s, const
   auto impl = std::make_shared<Impl>(NetConfig::from_json(h.at("config")), Vocab::from_json(h.at("vocab")));
   impl->none_bias = h.value("none_bias", 0.f);
   impl->train_info = h.value("train", nlohmann::json::object());
-  torch::NoGradGuard ng;
-  auto load_into = [&](const std::string& name, torch::Tensor& t) {
-    const TensorData* d = s.find_tensor(name);
-    if (!d) throw Error(file_name + ": relation model lacks tensor '" + name + "'");
-    std::vector<int64_t> shape(t.sizes().begin(), t.sizes().end());
-    if (d->shape != shape)
-      throw Error(file_name + ": relation tensor '" + name + "' has the wrong shape for its config");
-    t.copy_(torch::from_blob(const_cast<float*>(d->data.data()), d->shape, torch::kFloat32));
-  };
-  for (auto& p : impl->net->named_parameters()) load_into(p.key(), p.value());
-  for (auto& b : impl->net->named_buffers()) load_into(b.key(), b.value());
+  load_tensors(*impl->net, s, "", file_name + ": relation model", {.buffers = true});
   impl->net->eval();
   if (h.contains("ensemble")) {
     const auto& ens = h.at("ensemble");
@@ -174,10 +156,8 @@ RelationClassifier RelationClassifier::from_section(const ModelSection& s, const
         throw Error(file_name + ": relation ensemble member " + std::to_string(k + 1) +
                     " has other labels or word vectors than the first");
       RelNet m = impl->make_net(c);
-      const std::string pre = member_prefix(k + 1);
-      for (auto& p : m->named_parameters()) load_into(pre + p.key(), p.value());
-      for (auto& b : m->named_buffers())
-        if (b.key() != kSharedGlove) load_into(pre + b.key(), b.value());
+      load_tensors(*m, s, member_prefix(k + 1), file_name + ": relation model",
+                   {.buffers = true, .skip = [](const std::string& n) { return n == kSharedGlove; }});
       m->glove.set_(impl->net->glove);  // shared storage (the registered buffer too), frozen
       m->eval();
       impl->members.push_back(m);

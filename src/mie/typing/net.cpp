@@ -1,5 +1,7 @@
 #include "mie/typing/net.h"
 
+#include "mie/core/section_tensors.h"
+
 #include <algorithm>
 
 #include "mie/core/error.h"
@@ -152,22 +154,8 @@ torch::Tensor TypingNetImpl::coarse_log_probs(const torch::Tensor& fine_scores) 
   return torch::logsumexp(lp.unsqueeze(1) + mask.unsqueeze(0), 2);   // E x C
 }
 
-void net_to_section(TypingNet& net, ModelSection& s) {
-  for (const auto& p : net->named_parameters()) {
-    auto t = p.value().detach().contiguous();
-    std::vector<float> data(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-    s.add_tensor("net." + p.key(), t.sizes().vec(), std::move(data));
-  }
-}
+void net_to_section(TypingNet& net, ModelSection& s) { save_tensors(*net, s, "net."); }
 
-void net_from_section(TypingNet& net, const ModelSection& s) {
-  torch::NoGradGuard ng;
-  for (auto& p : net->named_parameters()) {
-    const TensorData& td = s.tensor("net." + p.key());
-    if (td.shape != p.value().sizes().vec())
-      throw Error("typing: tensor net." + p.key() + " has the wrong shape for this model configuration");
-    p.value().copy_(torch::from_blob(const_cast<float*>(td.data.data()), td.shape));
-  }
-}
+void net_from_section(TypingNet& net, const ModelSection& s) { load_tensors(*net, s, "net.", "typing"); }
 
 }  // namespace mie::typing

@@ -48,7 +48,7 @@ nlohmann::json box_accuracy(const RegionScorer& s, const ImagePosts& ip) {
 }  // namespace
 
 GroundTrainResult train_grounding(const std::vector<Post>& train, const std::vector<Post>& dev,
-                                  const GroundTrainOptions& opt, const Progress& progress) {
+                                  const GroundTrainOptions& opt, const TrainLog& progress) {
   auto say = [&](const std::string& m) {
     if (progress) progress(m);
   };

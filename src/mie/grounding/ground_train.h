@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "mie/core/train_log.h"
 #include "mie/core/post.h"
 #include "mie/grounding/classifier.h"
 #include "mie/grounding/features.h"
@@ -42,9 +43,8 @@ struct GroundTrainResult {
   nlohmann::json summary;  // dev scores, baseline, per type, history, region scorer figures
 };
 
-using Progress = std::function<void(const std::string& message)>;
 
 GroundTrainResult train_grounding(const std::vector<Post>& train, const std::vector<Post>& dev,
-                                  const GroundTrainOptions& opt, const Progress& progress = {});
+                                  const GroundTrainOptions& opt, const TrainLog& progress = {});
 
 }  // namespace mie::grounding

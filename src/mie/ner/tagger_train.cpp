@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "mie/core/error.h"
+#include "mie/core/train_log.h"
 #include "mie/eval/mner.h"
 #include "mie/io/conll.h"
 #include "mie/ner/crf.h"
@@ -159,8 +160,8 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
     aux = AuxHead(2 * opt.net.hidden, aux_labels);
     for (auto& p : aux->parameters()) params.push_back(p);
     if (opt.verbose)
-      std::fprintf(stderr, "ner: auxiliary head over %zu labels, loss weight %g (training only)\n", aux_labels.size(),
-                   opt.aux_weight);
+      say(opt.log, strprintf("ner: auxiliary head over %zu labels, loss weight %g (training only)", aux_labels.size(),
+                   opt.aux_weight));
   }
   torch::optim::Adam adam(params, torch::optim::AdamOptions(opt.lr));
   // Data parallel (shards = 2): a replica takes the second half of every batch, on a second thread
@@ -184,11 +185,11 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   }
 
   if (opt.verbose)
-    std::fprintf(stderr, "ner: %zu train posts (%ld tokens), %zu dev, %zu words kept, %zu labels, context %s\n",
-                 tr_plain.size(), train_tokens, dev.size(), enc.num_words(), enc.labels().size(), ctx ? "on" : "off");
+    say(opt.log, strprintf("ner: %zu train posts (%ld tokens), %zu dev, %zu words kept, %zu labels, context %s",
+                 tr_plain.size(), train_tokens, dev.size(), enc.num_words(), enc.labels().size(), ctx ? "on" : "off"));
   if (opt.verbose)
-    std::fprintf(stderr, "%5s %9s %7s %7s %7s %9s %8s %8s\n", "epoch", "loss", "dev_P", "dev_R", "dev_F1", "tok/s",
-                 "elapsed", "ETA");
+    say(opt.log, strprintf("%5s %9s %7s %7s %7s %9s %8s %8s", "epoch", "loss", "dev_P", "dev_R", "dev_F1", "tok/s",
+                 "elapsed", "ETA"));
 
   TrainReport rep;
   std::vector<torch::Tensor> best_state;
@@ -298,13 +299,13 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
     rep.history.push_back({{"epoch", epoch}, {"loss", loss_sum / static_cast<double>(tr_plain.size())},
                            {"dev", f.to_json()}, {"tokens_per_s", tokens / train_s}, {"elapsed_s", elapsed}});
     if (opt.verbose)
-      std::fprintf(stderr, "%5d %9.4f %7.2f %7.2f %7.2f %9.0f %8s %8s%s\n", epoch,
+      say(opt.log, strprintf("%5d %9.4f %7.2f %7.2f %7.2f %9.0f %8s %8s%s", epoch,
                    loss_sum / static_cast<double>(tr_plain.size()), f.p, f.r, f.f1, tokens / train_s,
                    fmt_time(elapsed).c_str(), fmt_time(per_epoch * std::max(remaining, 0)).c_str(),
-                   rep.best_epoch == epoch ? " *" : "");
+                   rep.best_epoch == epoch ? " *" : ""));
     if (since_best >= opt.patience) break;
     if (opt.max_minutes > 0 && elapsed + per_epoch > opt.max_minutes * 60) {
-      if (opt.verbose) std::fprintf(stderr, "ner: stopping, the next epoch would exceed %.1f minutes\n", opt.max_minutes);
+      if (opt.verbose) say(opt.log, strprintf("ner: stopping, the next epoch would exceed %.1f minutes", opt.max_minutes));
       break;
     }
   }
@@ -315,8 +316,8 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
   }
   rep.seconds = secs_since(t0);
   if (opt.verbose)
-    std::fprintf(stderr, "ner: best dev F1 %.2f (P %.2f R %.2f) at epoch %d, %s\n", rep.best_f1, rep.best_p, rep.best_r,
-                 rep.best_epoch, fmt_time(rep.seconds).c_str());
+    say(opt.log, strprintf("ner: best dev F1 %.2f (P %.2f R %.2f) at epoch %d, %s", rep.best_f1, rep.best_p, rep.best_r,
+                 rep.best_epoch, fmt_time(rep.seconds).c_str()));
 
   ModelSection sec;
   sec.name = kNerSection;
@@ -338,8 +339,8 @@ ModelSection train_tagger(const std::vector<Post>& train, const std::vector<Post
     sec.header["score_temperature"] = fit_score_temperature(sec, dev, &cal);
     sec.header["score_calibration"] = cal;
     if (opt.verbose)
-      std::fprintf(stderr, "ner: entity scores calibrated on dev: temperature %.2f (log loss %.4f, %.4f at 1)\n",
-                   cal["temperature"].get<double>(), cal["log_loss"].get<double>(), cal["log_loss_t1"].get<double>());
+      say(opt.log, strprintf("ner: entity scores calibrated on dev: temperature %.2f (log loss %.4f, %.4f at 1)",
+                   cal["temperature"].get<double>(), cal["log_loss"].get<double>(), cal["log_loss_t1"].get<double>()));
   }
   if (report) *report = rep;
   return sec;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "mie/core/model_file.h"
+#include "mie/core/train_log.h"
 #include "mie/core/post.h"
 #include "mie/ner/encoder.h"
 #include "mie/ner/tagger.h"
@@ -58,6 +59,7 @@ struct TrainOptions {
   double max_minutes = 0;      // stop after this wall time (0 = no limit)
   bool calibrate = true;       // fit the entity scores' temperature on dev (fit_score_temperature)
   bool verbose = true;
+  TrainLog log;                // progress lines when verbose (empty: stderr; core/train_log.h)
 };
 
 struct TrainReport {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "mie/core/error.h"
+#include "mie/core/train_log.h"
 #include "mie/eval/mre.h"
 #include "mie/relation/classifier_impl.h"
 #include "mie/relation/schema.h"
@@ -168,8 +169,8 @@ RelationClassifier train_relation(const std::vector<RelExample>& train, const st
     log.seconds = elapsed() - te;
     rep.epochs.push_back(log);
     if (opt.verbose)
-      std::cerr << "train-rel: epoch " << epoch << " loss " << log.loss << " dev F1 " << log.dev_f1 << " acc "
-                << log.dev_acc << " (" << log.seconds << " s)\n";
+      say(opt.log, strprintf("train-rel: epoch %d loss %g dev F1 %g acc %g (%g s)", epoch, log.loss, log.dev_f1,
+                             log.dev_acc, log.seconds));
     if (opt.select_best && log.dev_f1 > best_f1) {
       best_f1 = log.dev_f1;
       rep.best_epoch = epoch;

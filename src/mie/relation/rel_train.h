@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "mie/core/train_log.h"
 #include "mie/relation/classifier.h"
 
 namespace mie::relation {
@@ -43,6 +44,7 @@ struct TrainOptions {
   int min_count = 2;
   bool select_best = false;
   bool verbose = true;
+  TrainLog log;                // progress lines when verbose (empty: stderr; core/train_log.h)
   double max_seconds = 0;        // > 0: stop after the epoch that passes this budget
 };
 

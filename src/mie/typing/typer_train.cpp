@@ -10,6 +10,7 @@
 #include <random>
 
 #include "mie/core/error.h"
+#include "mie/core/train_log.h"
 #include "mie/text/embeddings.h"
 #include "mie/text/gazetteer.h"
 #include "mie/typing/net.h"
@@ -96,9 +97,9 @@ ModelSection train_typer(const std::vector<Post>& train, const std::vector<Post>
   torch::optim::Adam adam(params, torch::optim::AdamOptions(opt.lr).weight_decay(opt.weight_decay));
   std::mt19937_64 rng(opt.seed);
   if (opt.verbose)
-    std::fprintf(stderr, "fine: %zu training posts / %ld entities, %zu dev posts; %zu words, %zu sparse features\n",
-                 order.size(), n_ent, dev.size(), fz.num_words(), fz.num_feats());
-  if (opt.verbose) std::fprintf(stderr, "epoch  loss     dev_fine  dev_coarse  macroF1   s\n");
+    say(opt.log, strprintf("fine: %zu training posts / %ld entities, %zu dev posts; %zu words, %zu sparse features",
+                 order.size(), n_ent, dev.size(), fz.num_words(), fz.num_feats()));
+  if (opt.verbose) say(opt.log, strprintf("epoch  loss     dev_fine  dev_coarse  macroF1   s"));
 
   ModelSection best;
   TypingReport rep;
@@ -135,8 +136,8 @@ ModelSection train_typer(const std::vector<Post>& train, const std::vector<Post>
     rep.history.push_back({{"epoch", ep}, {"loss", loss_sum / std::max<long>(1, steps)}, {"dev_fine_acc", fine_acc},
                            {"dev_coarse_acc", m["coarse_acc"]}, {"dev_macro_f1", m["fine_macro_f1"]}, {"seconds", secs}});
     if (opt.verbose)
-      std::fprintf(stderr, "%5d  %.4f   %6.2f    %6.2f     %6.2f  %5.0f\n", ep, loss_sum / std::max<long>(1, steps), fine_acc,
-                   m["coarse_acc"].get<double>(), m["fine_macro_f1"].get<double>(), secs);
+      say(opt.log, strprintf("%5d  %.4f   %6.2f    %6.2f     %6.2f  %5.0f", ep, loss_sum / std::max<long>(1, steps), fine_acc,
+                   m["coarse_acc"].get<double>(), m["fine_macro_f1"].get<double>(), secs));
     rep.epochs_run = ep;
     if (fine_acc > best_score) {
       best_score = fine_acc;
@@ -153,7 +154,7 @@ ModelSection train_typer(const std::vector<Post>& train, const std::vector<Post>
       break;
     }
     if (opt.max_minutes > 0 && secs / 60.0 > opt.max_minutes) {
-      if (opt.verbose) std::fprintf(stderr, "fine: stopping at the --max-minutes limit\n");
+      if (opt.verbose) say(opt.log, strprintf("fine: stopping at the --max-minutes limit"));
       break;
     }
   }

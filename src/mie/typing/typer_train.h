@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "mie/core/model_file.h"
+#include "mie/core/train_log.h"
 #include "mie/core/post.h"
 #include "mie/typing/features.h"
 #include "mie/typing/typer.h"
@@ -51,6 +52,7 @@ struct TypingTrainOptions {
   double max_minutes = 0;      // stop after this wall time (0 = none)
   std::string coarse_mode = "joint";  // written into the section header (see typer.h)
   bool verbose = true;
+  TrainLog log;                // progress lines when verbose (empty: stderr; core/train_log.h)
 };
 
 struct TypingReport {

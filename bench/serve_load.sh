@@ -26,6 +26,7 @@ report='done = function(s, lat, req)
   io.write(string.format("%d requests in %.1f s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, socket errors %d\n",
     s.requests, s.duration / 1e6, s.requests / (s.duration / 1e6), lat:percentile(50) / 1000, lat:percentile(99) / 1000,
     non2xx, s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout))
+  io.write(string.format("  socket errors: connect %d, read %d, write %d, timeout %d\n", s.errors.connect, s.errors.read, s.errors.write, s.errors.timeout))
 end'
 cat > "$TMP/text.lua" <<LUA
 wrk.method = "POST"
@@ -48,9 +49,9 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "multipart/form-data; boundary=mieboundary"
 $report
 LUA
-echo "text posts, $CONNS connections, ${SECS} s: $(wrk -t2 -c"$CONNS" -d"${SECS}s" --timeout 10s -s "$TMP/text.lua" "$URL" | tail -1)"
-echo "image uploads, 8 connections, 20 s: $(wrk -t2 -c8 -d20s --timeout 10s -s "$TMP/upload.lua" "$URL" | tail -1)"
-echo "overload, 264 connections, 15 s: $(wrk -t2 -c264 -d15s --timeout 10s -s "$TMP/text.lua" "$URL" | tail -1)"
+echo "text posts, $CONNS connections, ${SECS} s: $(wrk -t2 -c"$CONNS" -d"${SECS}s" --timeout 10s -s "$TMP/text.lua" "$URL" | tail -2)"
+echo "image uploads, 8 connections, 20 s: $(wrk -t2 -c8 -d20s --timeout 10s -s "$TMP/upload.lua" "$URL" | tail -2)"
+echo "overload, 264 connections, 15 s: $(wrk -t2 -c264 -d15s --timeout 10s -s "$TMP/text.lua" "$URL" | tail -2)"
 kill -0 $PID && echo "server alive after overload: $(curl -s "${URL%/predict}/health" | head -c 60)"
 if (( SOAK > 0 )); then
   wrk -t2 -c"$CONNS" -d"${SOAK}s" --timeout 10s -s "$TMP/text.lua" "$URL" > "$TMP/soak.out" &

@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -224,8 +225,10 @@ int run(const Opts& o) {
   RequestLimiter limiter(o.threads, o.queue);
   svr.new_task_queue = [n = o.threads + o.queue] { return new BoundedPool(static_cast<size_t>(n)); };
   svr.set_payload_max_length(static_cast<size_t>(o.max_body_mb) << 20);
-  svr.set_socket_options([](socket_t sock) {  // httplib's default adds SO_REUSEPORT: a second server
-    int yes = 1;                               // would share the port and split its requests
+  socket_t listen_fd = INVALID_SOCKET;
+  svr.set_socket_options([&listen_fd](socket_t sock) {  // httplib's default adds SO_REUSEPORT: a second
+    listen_fd = sock;                                   // server would share the port and split its requests
+    int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));  // accepted sockets inherit it
   });
@@ -233,7 +236,9 @@ int run(const Opts& o) {
   svr.set_read_timeout(o.timeout_s, 0);  // a stalled or slow client frees its worker
   svr.set_write_timeout(o.timeout_s, 0);
   svr.set_keep_alive_timeout(std::min(o.timeout_s, 5));
-  svr.set_keep_alive_max_count(1000);  // httplib's 5 makes busy clients reconnect into a 5-deep listen backlog
+  // httplib's default of 5 requests per connection makes busy clients reconnect into its 5-deep
+  // listen backlog (SYN retries: seconds) and races their next request with the close.
+  svr.set_keep_alive_max_count(1 << 20);
   svr.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     RequestState& st = request_state;
     st = RequestState{metrics.start(), 0, true, std::chrono::steady_clock::now()};
@@ -360,6 +365,9 @@ int run(const Opts& o) {
   if (port == 0) port = svr.bind_to_any_port(o.host);
   else if (!svr.bind_to_port(o.host, port)) port = -1;
   if (port <= 0) throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use, or not this machine's?)");
+  // httplib listens with a backlog of 5: a burst of new connections would wait out SYN retries
+  // (1 s, 3 s, ...). Listening again on the bound socket sets the kernel's maximum instead.
+  if (listen_fd != INVALID_SOCKET) ::listen(listen_fd, SOMAXCONN);
 
   std::atomic<bool> signalled{false};
   std::thread stopper([&] {

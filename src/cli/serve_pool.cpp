@@ -59,29 +59,31 @@ void BoundedPool::shutdown() {
 
 RequestLimiter::Slot::Slot(RequestLimiter& l) : l_(l) {
   std::unique_lock<std::mutex> lock(l_.mu_);
-  const uint64_t waiting = l_.tail_ - l_.head_;
-  if ((l_.running_ >= l_.max_running_ || waiting > 0) && waiting >= static_cast<uint64_t>(l_.max_waiting_))
-    throw Busy("server busy: " + std::to_string(l_.running_) + " requests running and " + std::to_string(waiting) +
-               " waiting (--threads, --queue); retry later");
-  const uint64_t ticket = l_.tail_++;  // first come, first served
-  l_.cv_.wait(lock, [&] { return ticket == l_.head_ && l_.running_ < l_.max_running_; });
-  ++l_.head_;
+  if (l_.running_ < l_.max_running_ && l_.waiters_.empty()) {
+    ++l_.running_;
+    return;
+  }
+  if (l_.waiters_.size() >= static_cast<size_t>(l_.max_waiting_))
+    throw Busy("server busy: " + std::to_string(l_.running_) + " requests running and " +
+               std::to_string(l_.waiters_.size()) + " waiting (--threads, --queue); retry later");
+  // First come, first served: each waiter sleeps on its own condition, woken alone when it is next.
+  std::condition_variable mine;
+  l_.waiters_.push_back(&mine);
+  mine.wait(lock, [&] { return l_.waiters_.front() == &mine && l_.running_ < l_.max_running_; });
+  l_.waiters_.pop_front();
   ++l_.running_;
-  lock.unlock();
-  l_.cv_.notify_all();  // the next in line may start too when a slot is free
+  if (l_.running_ < l_.max_running_ && !l_.waiters_.empty()) l_.waiters_.front()->notify_one();
 }
 
 RequestLimiter::Slot::~Slot() {
-  {
-    std::lock_guard<std::mutex> lock(l_.mu_);
-    --l_.running_;
-  }
-  l_.cv_.notify_all();
+  std::lock_guard<std::mutex> lock(l_.mu_);
+  --l_.running_;
+  if (!l_.waiters_.empty()) l_.waiters_.front()->notify_one();
 }
 
 int RequestLimiter::waiting() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<int>(tail_ - head_);
+  return static_cast<int>(waiters_.size());
 }
 
 int RequestLimiter::running() const {

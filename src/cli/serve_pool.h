@@ -64,9 +64,8 @@ class RequestLimiter {
 
  private:
   int max_running_, max_waiting_, running_ = 0;
-  uint64_t head_ = 0, tail_ = 0;  // tickets: [head_, tail_) are waiting, in arrival order
+  std::deque<std::condition_variable*> waiters_;  // in arrival order; each wakes alone
   mutable std::mutex mu_;
-  std::condition_variable cv_;
 };
 
 }  // namespace mie::cli

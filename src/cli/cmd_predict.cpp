@@ -31,7 +31,7 @@ struct Opts {
   std::string on_error = "fail", errors;  // --on-error skip: bad inputs go to --errors (or stderr)
   int threads = 1, batch = 256;
   std::string image;        // the --text post's image
-  GroundCliOptions ground;  // grounding stage
+  Options ground;  // the library's runtime options (add_ground_options); threads: --threads
 };
 
 // Where --on-error skip puts each bad input: one {"file","line","error"} JSON line.
@@ -211,7 +211,9 @@ constexpr int kExitSkipped = 4;  // the run finished; some inputs were bad and s
 int run(const Opts& o) {
   if (o.format != "jsonl" && o.format != "conll") throw Error("--format must be jsonl or conll");
   if (!o.image.empty() && o.text.empty()) throw Error("--image goes with --text (JSONL input carries \"image\" per post)");
-  const Model model = Model::load(o.model, library_options(o.ground, o.threads));
+  Options lib = o.ground;
+  lib.threads = o.threads;
+  const Model model = Model::load(o.model, lib);
   if (!model.has_stage(ner::kNerSection) && model.has_stage(relation::kSectionName)) {
     // A relation model (mie train rel): MNRE instance file in, {"id","relation","score"} lines out.
     if (!o.text.empty()) throw Error(o.model + ": a relation model reads MNRE instances (--input FILE or -), not --text");
@@ -256,9 +258,9 @@ int run(const Opts& o) {
   std::vector<long> lines;
   while (reader.next(posts, lines, chunk)) {
     for (auto& p : posts) {
-      if (reader.format() == "mnre" && o.ground.images.empty()) p.image.reset();  // MNRE's images: only with --images
+      if (reader.format() == "mnre" && o.ground.images_dir.empty()) p.image.reset();  // MNRE's images: only with --images
       if (!o.image.empty()) p.image = ImageRef{o.image, 0, 0};
-      else if (reader.format() == "conll" && !o.ground.images.empty() && !p.image && !p.id.empty())
+      else if (reader.format() == "conll" && !o.ground.images_dir.empty() && !p.image && !p.id.empty())
         p.image = ImageRef{p.id + ".jpg", 0, 0};  // CoNLL IMGID (JSONL posts name their image)
     }
     io::attach_aux(posts, caps, know);

@@ -62,7 +62,7 @@ struct Opts {
   std::string model, host = "127.0.0.1", api_key_file;
   int port = 8080, threads = 2, max_body_mb = 32, timeout_s = 10, queue = 64;
   bool insecure = false;
-  GroundCliOptions ground;
+  Options ground;  // the library's runtime options (add_ground_options)
 };
 
 bool is_loopback(const std::string& host) {
@@ -211,12 +211,12 @@ int run(const Opts& o) {
   if (api_key.empty() && !is_loopback(o.host) && !o.insecure)
     throw Error("listening on " + o.host + " (beyond loopback) needs --api-key-file FILE, or --insecure to allow any client");
   // One thread per request (the server's workers answer --threads requests at once).
-  const Model model = Model::load(o.model, library_options(o.ground, 1));
+  const Model model = Model::load(o.model, o.ground);  // threads 1: one request per worker
   if (!model.has_stage(ner::kNerSection)) throw Error(o.model + ": mie serve needs a model with an entity stage (mie train ner)");
   model.warm_up();  // detectors loaded now: a bad --text-size or a missing model file stops us here
   std::signal(SIGPIPE, SIG_IGN);  // a client gone before its answer: a failed write, not the process's end
   UploadDir uploads;
-  const ImageRoot images(o.ground.images);  // the only paths requests may name
+  const ImageRoot images(o.ground.images_dir);  // the only paths requests may name
   ServeMetrics metrics(o.model, std::cerr);
 
   httplib::Server svr;
@@ -327,7 +327,7 @@ int run(const Opts& o) {
   });
   // Region proposals of one image, as `mie detect` prints them.
   // The grounding stage's detectors (same settings), loaded already when the model grounds.
-  const grounding::GroundRuntime runtime = pipeline::ground_runtime(library_options(o.ground, o.threads));
+  const grounding::GroundRuntime runtime = pipeline::ground_runtime(o.ground);
   const std::shared_ptr<grounding::SharedDetectors> detectors = grounding::SharedDetectors::for_runtime(runtime);
   svr.Post("/detect", [&](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     RequestImages names;

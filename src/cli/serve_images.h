@@ -1,7 +1,7 @@
 // cli/serve_images.h — the images a `mie serve` request may use: uploads, stored in a scratch
 // directory for the request's lifetime, and paths, confined to the server's --images directory.
 //
-//   ImageRoot root(o.ground.images);           // "" : the server takes uploads only
+//   ImageRoot root(o.ground.images_dir);       // "" : the server takes uploads only
 //   std::string real = root.resolve("a/1.jpg"); // the real path, or Error (the same for refused and missing)
 //   RequestImages names;                        // per request: server paths -> what the client sees
 //   names.add(real, "a/1.jpg"); names.shown(error_message);

@@ -8,17 +8,12 @@ source "$(dirname "$0")/../lib.sh" "$@"
 MODEL=$SRC/models/gmner.mie
 PHOTO=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
 [[ -f $MODEL ]] || fail "no $MODEL (scripts/setup.sh trains it)"
-python3 - "$DATA/gmner/dev.txt" "$TMP" "$PHOTO" <<'PY'
+python3 - "$DATA/gmner/dev.txt" "$TMP" "$PHOTO" "$SRC/tests" <<'PY'
 import json, sys
-dev, tmp, photo = sys.argv[1:]
-posts, cur = [], None
-for line in open(dev, encoding="utf-8"):
-    line = line.rstrip("\n")
-    if line.startswith("IMGID:"):
-        cur = {"id": line[6:], "tokens": []}
-        posts.append(cur)
-    elif line.strip() and cur is not None:
-        cur["tokens"].append(line.split("\t")[0])
+dev, tmp, photo = sys.argv[1:4]
+sys.path.insert(0, sys.argv[4])
+from testlib import conll_posts
+posts = conll_posts(dev)
 good = [json.dumps(p, ensure_ascii=False).encode() for p in posts[:97]]
 good[10] = json.dumps({**posts[10], "image": photo}).encode()
 bad = {20: b'{"id": "bad-json", "tokens": ["x"', 50: b'{"id": "bad-utf8", "text": "caf\xe9"}',

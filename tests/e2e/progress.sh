@@ -8,16 +8,11 @@ source "$(dirname "$0")/../lib.sh" "$@"
 MODEL=$SRC/models/gmner.mie
 [[ -f $MODEL ]] || fail "no $MODEL (scripts/setup.sh trains it)"
 command -v script > /dev/null || skip "script(1) missing (bsdutils)"
-python3 - "$DATA/gmner/dev.txt" > "$TMP/in.jsonl" <<'PY'
+python3 - "$DATA/gmner/dev.txt" "$SRC/tests" > "$TMP/in.jsonl" <<'PY'
 import json, sys
-posts, cur = [], None
-for line in open(sys.argv[1], encoding="utf-8"):
-    line = line.rstrip("\n")
-    if line.startswith("IMGID:"):
-        cur = {"id": line[6:], "tokens": []}
-        posts.append(cur)
-    elif line.strip() and cur is not None:
-        cur["tokens"].append(line.split("\t")[0])
+sys.path.insert(0, sys.argv[2])
+from testlib import conll_posts
+posts = conll_posts(sys.argv[1])
 for k in range(4):
     for p in posts:
         print(json.dumps(dict(p, id=f"{p['id']}-{k}")))

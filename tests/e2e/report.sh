@@ -23,21 +23,17 @@ set +e
 "$MIE" report --pred "$TMP/pred.jsonl" --xml "$XML" -o "$TMP/x.html" 2> "$TMP/e1"; r1=$?
 set -e
 [[ $r1 == 2 ]] && grep -q -- "--xml goes with --gold" "$TMP/e1" || fail "--xml alone: rc $r1 $(cat "$TMP/e1")"
-HOME=$TMP /usr/bin/python3 - "$TMP" "$ART" <<'PY'
+HOME=$TMP /usr/bin/python3 - "$TMP" "$ART" "$SRC/tests" <<'PY'
 import json, sys
+sys.path.insert(0, sys.argv.pop())
+from testlib import chromium
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 tmp, art = sys.argv[1:]
 ev = json.load(open(f"{tmp}/eval.json"))
-opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--disable-dev-shm-usage"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+d = chromium(1200, 900)
 try:
     d.get(f"file://{tmp}/report.html")
     WebDriverWait(d, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#posts .post"))

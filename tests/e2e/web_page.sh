@@ -23,20 +23,16 @@ TEXT="Lionel Messi scores again for Barcelona"
 "$MIE" predict --model "$MODEL" --text "$TEXT" --image "$PHOTO" > "$TMP/want.jsonl" 2> /dev/null
 head -c 3000 /etc/services > "$TMP/not-an-image.jpg"
 head -c 1500000 /dev/zero > "$TMP/too-large.jpg"
-HOME=$TMP /usr/bin/python3 - "$URL" "$PHOTO" "$TEXT" "$TMP/want.jsonl" "$TMP/not-an-image.jpg" "$ART" "$TMP/too-large.jpg" <<'PY'
+HOME=$TMP /usr/bin/python3 - "$URL" "$PHOTO" "$TEXT" "$TMP/want.jsonl" "$TMP/not-an-image.jpg" "$ART" "$TMP/too-large.jpg" "$SRC/tests" <<'PY'
 import json, sys
+sys.path.insert(0, sys.argv.pop())
+from testlib import chromium
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 url, photo, text, want_path, junk, art, large = sys.argv[1:]
 want = json.loads(open(want_path).readline())
-opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=460,1400", "--disable-dev-shm-usage"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+d = chromium(460, 1400)
 try:
     d.get(url)
     assert "mie" in d.title, d.title

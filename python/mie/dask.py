@@ -61,21 +61,29 @@ def run_partition(index: int, shard: str, model: str, output: str, images: str =
     stem = os.path.splitext(os.path.basename(shard))[0]
     out_path = os.path.join(output, f"{index:05d}-{stem}.jsonl")
     err_path = os.path.join(output, f"{index:05d}-{stem}.errors.jsonl")
-    results: list[tuple[int, str]] = []  # (line number, output line), input order
+    results: list[str] = []  # output lines, input order
+    entities = relations = 0
     errors: list[tuple[int, str]] = []  # (line number, error line)
     blank = 0
     pending: list[tuple[int, "mie.Post"]] = []
+
+    def keep(p: "mie.Post") -> None:
+        nonlocal entities, relations
+        results.append(p.to_json())
+        entities += len(p.entities)
+        relations += len(p.relations)
 
     def flush() -> None:
         if not pending:
             return
         try:
             done = m._m.predict_batch([p for _, p in pending])
-            results.extend((n, p.to_json()) for (n, _), p in zip(pending, done))
+            for p in done:
+                keep(p)
         except mie.Error:  # find the bad post(s): one by one
             for n, p in pending:
                 try:
-                    results.append((n, m._m.predict(p).to_json()))
+                    keep(m._m.predict(p))
                 except mie.Error as e:
                     errors.append((n, _error(shard, n, str(e))))
         pending.clear()
@@ -98,14 +106,11 @@ def run_partition(index: int, shard: str, model: str, output: str, images: str =
             if len(pending) >= batch_size:
                 flush()
     flush()
-    out_lines = [s for _, s in results]
     errors.sort(key=lambda e: e[0])  # input order: parse errors are found before image errors
-    entities = sum(len(json.loads(s)["entities"]) for s in out_lines)
-    relations = sum(len(json.loads(s)["relations"]) for s in out_lines)
     os.makedirs(output, exist_ok=True)
-    _write_atomic(out_path, out_lines)
+    _write_atomic(out_path, results)
     _write_atomic(err_path, [e for _, e in errors])
-    return {"shard": shard, "output": out_path, "errors_file": err_path, "posts": len(out_lines),
+    return {"shard": shard, "output": out_path, "errors_file": err_path, "posts": len(results),
             "entities": entities, "relations": relations, "errors": len(errors), "blank": blank,
             "pid": os.getpid(), "model_loaded": loaded, "seconds": time.perf_counter() - t0}
 
